@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { AttemptEvent, CsvSource, GroupingLabel, PushCsvOptions, RunReport } from './index.js';
+
+// Only commander is loaded up front so that --help and usage errors answer fast;
+// the CSV and push machinery is imported once a run actually needs it.
+
+const EXAMPLES = `
+Examples:
+  $ csv-push data.csv --job example_job
+  $ csv-push disk.csv --job disk --value-column used_bytes --label instance=web-1
+  $ some-export | csv-push - --job nightly --metric nightly_rows
+  $ csv-push data.csv --job example_job --dry-run | promtool check metrics
+  $ csv-push --delete --job example_job --label instance=web-1
+
+Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
+Environment: PUSHGATEWAY_URL (default gateway), NO_COLOR, FORCE_COLOR.`;
+
+interface CliOptions {
+  job: string;
+  gateway?: string;
+  metric?: string;
+  description?: string;
+  label?: string[];
+  valueColumn?: string[];
+  method: 'put' | 'post';
+  delete?: boolean;
+  dryRun?: boolean;
+  strict?: boolean;
+  delimiter?: string;
+  timeout: number;
+  retries: number;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function positiveNumber(flag: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a positive number of seconds, not "${text}"`);
+    }
+    return value;
+  };
+}
+
+function wholeNumber(flag: string) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text.trim())) {
+      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a whole number (0 or more), not "${text}"`);
+    }
+    return Number(text);
+  };
+}
+
+function version(): string {
+  const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return packageJson.version;
+}
+
+export function buildProgram(env: NodeJS.ProcessEnv): Command {
+  return new Command('csv-push')
+    .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
+    .argument('[files...]', 'CSV file(s) to read; - reads standard input')
+    .requiredOption('-j, --job <name>', 'job name of the group to push to')
+    .option('-g, --gateway <url>', 'Pushgateway URL; host:port means http', env.PUSHGATEWAY_URL || 'http://localhost:9091')
+    .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
+    .option('--description <text>', 'HELP text of the gauge(s)')
+    .option('-l, --label <name=value>', 'extra grouping-key label; repeatable', collect)
+    .option('--value-column <column>', 'column holding sample values, gauge <metric>_<column>; repeatable (default: every row is 1)', collect)
+    .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics').choices(['put', 'post']).default('put'))
+    .option('--delete', 'delete the group (job plus --label labels); takes no file')
+    .option('--dry-run', 'print the exposition text on stdout; send nothing')
+    .option('--strict', 'fail with exit 2, pushing nothing, if any row would be skipped or duplicated')
+    .option('-d, --delimiter <char>', 'field delimiter: one character, or tab', ',')
+    .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
+    .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
+    .option('--json', 'print one JSON object summing up the run on stdout')
+    .option('-q, --quiet', 'print errors only')
+    .option('--verbose', 'show every attempt, every warning, and stack traces')
+    .version(version(), '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run csv-push --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+}
+
+/** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram(process.env);
+  let files: string[];
+  let options: CliOptions;
+  try {
+    program.parse(argv);
+    files = program.args;
+    options = program.opts<CliOptions>();
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      if (error.code === 'csv-push.usage') process.stderr.write(`${error.message}\n`);
+      process.exitCode = isHelpOrVersion ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+  const problem = usageProblem(files, options);
+  if (problem !== undefined) {
+    process.stderr.write(`error: ${problem}\n(run csv-push --help for usage)\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await run(files, options);
+}
+
+async function run(files: string[], options: CliOptions): Promise<void> {
+  const [library, { Reporter, jsonSummary }] = await Promise.all([import('./index.js'), import('./cli/output.js')]);
+  const reporter = new Reporter({
+    quiet: options.quiet === true,
+    verbose: options.verbose === true,
+    env: process.env,
+    writeErr: (text) => process.stderr.write(text),
+  });
+  let report: RunReport | undefined;
+  let warnedRows = false;
+  try {
+    const pushOptions = toPushOptions(files, options, library.parseGroupingLabel, (event) => reporter.attempt(event));
+    if (options.delete) {
+      report = await library.deleteGroup(pushOptions);
+    } else {
+      const prepared = await library.preparePush(pushOptions);
+      report = prepared.report;
+      reporter.rowWarnings(report);
+      if (options.dryRun) {
+        process.stdout.write(prepared.body);
+      } else {
+        warnedRows = true;
+        report = await library.sendPush(prepared);
+      }
+    }
+    reporter.summary(report);
+    if (options.json) process.stdout.write(jsonSummary(report, undefined));
+    process.exitCode = 0;
+  } catch (error) {
+    if (!(error instanceof library.CsvPushError)) {
+      reporter.error(`unexpected failure, please report it: ${error instanceof Error ? (options.verbose ? error.stack : error.message) : String(error)}`);
+      if (options.json) process.stdout.write(jsonSummary(report, { code: 'INTERNAL', message: String(error), exitCode: 1 }));
+      process.exitCode = 1;
+      return;
+    }
+    if (error.report !== undefined && !warnedRows) reporter.rowWarnings(error.report);
+    reporter.error(error.message);
+    if (options.verbose && error.stack !== undefined) reporter.detail(error.stack);
+    if (options.json) {
+      process.stdout.write(jsonSummary(error.report, { code: error.code, message: error.message, exitCode: error.exitCode }));
+    }
+    process.exitCode = error.exitCode;
+  }
+}
+
+function toPushOptions(
+  files: string[],
+  options: CliOptions,
+  parseGroupingLabel: (text: string) => GroupingLabel,
+  onAttempt: (event: AttemptEvent) => void,
+): PushCsvOptions {
+  return {
+    sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: process.stdin } : { path: file })),
+    job: options.job,
+    gateway: options.gateway,
+    groupingLabels: (options.label ?? []).map(parseGroupingLabel),
+    metric: options.metric,
+    description: options.description,
+    valueColumns: options.valueColumn ?? [],
+    method: options.method,
+    strict: options.strict === true,
+    delimiter: options.delimiter,
+    transport: { timeoutMs: options.timeout * 1000, retries: options.retries, onAttempt },
+  };
+}
+
+/** Checks that need no file and no library, so a mistyped command answers at once. */
+function usageProblem(files: string[], options: CliOptions): string | undefined {
+  if (options.delete) {
+    if (files.length > 0) return '--delete takes no file: it deletes the whole group named by --job and --label';
+    if (options.dryRun) return '--delete and --dry-run cannot be combined';
+    return undefined;
+  }
+  if (files.length === 0) return 'no CSV file given; pass a path, or - for standard input';
+  if (files.filter((file) => file === '-').length > 1) return 'standard input (-) can be read only once';
+  if (options.dryRun && options.json) return '--dry-run and --json both print on stdout; use one of them';
+  return undefined;
+}

@@ -1,0 +1,122 @@
+import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
+import type { AttemptEvent, RunReport } from '../index.js';
+
+/** Row warnings printed before the rest are only counted; --verbose or --json shows them all. */
+const ROW_WARNINGS_SHOWN = 20;
+
+export interface OutputSettings {
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly writeErr: (text: string) => void;
+}
+
+/** chalk 5 honours FORCE_COLOR but not NO_COLOR; https://no-color.org asks for both. */
+function stderrChalk(env: NodeJS.ProcessEnv): ChalkInstance {
+  const forced = env.FORCE_COLOR !== undefined;
+  if (!forced && env.NO_COLOR !== undefined && env.NO_COLOR !== '') return new Chalk({ level: 0 });
+  return chalkStderr;
+}
+
+/** Everything the CLI tells a person, on stderr. */
+export class Reporter {
+  private readonly chalk: ChalkInstance;
+
+  constructor(private readonly settings: OutputSettings) {
+    this.chalk = stderrChalk(settings.env);
+  }
+
+  warning(text: string): void {
+    if (!this.settings.quiet) this.settings.writeErr(`${this.chalk.yellow('warning:')} ${text}\n`);
+  }
+
+  error(text: string): void {
+    this.settings.writeErr(`${this.chalk.red('error:')} ${text}\n`);
+  }
+
+  detail(text: string): void {
+    if (this.settings.verbose) this.settings.writeErr(`${this.chalk.dim(text)}\n`);
+  }
+
+  attempt(event: AttemptEvent): void {
+    if (!this.settings.verbose && event.retryInMs === undefined) return;
+    const took = formatDuration(event.elapsedMs);
+    if (event.retryInMs !== undefined) {
+      this.warning(`attempt ${event.attempt}/${event.attempts} failed after ${took}: ${event.problem}; retrying in ${formatDuration(event.retryInMs)}`);
+    } else {
+      this.detail(`attempt ${event.attempt}/${event.attempts}: ${event.method} ${event.url}: ${event.problem ?? `HTTP ${event.status}`} (${took})`);
+    }
+  }
+
+  rowWarnings(report: RunReport): void {
+    report.warnings.forEach((text) => this.warning(text));
+    const rowLines = [
+      ...report.skipped.map((row) => ({ ...row, text: `${row.file}:${row.line}: ${row.reason}; row skipped` })),
+      ...report.duplicates.map((row) => ({
+        ...row,
+        text: `${row.file}:${row.line}: same labels as ${row.replacedFile === row.file ? '' : `${row.replacedFile} `}line ${row.replacedLine}; this row's value replaces it`,
+      })),
+    ].sort((a, b) => report.files.indexOf(a.file) - report.files.indexOf(b.file) || a.line - b.line);
+    const limit = this.settings.verbose ? Number.POSITIVE_INFINITY : ROW_WARNINGS_SHOWN;
+    rowLines.slice(0, limit).forEach((row) => this.warning(row.text));
+    if (rowLines.length > limit) {
+      this.warning(`${rowLines.length - limit} more row warnings not shown (use --verbose, or --json for all of them)`);
+    }
+  }
+
+  summary(report: RunReport): void {
+    if (this.settings.quiet) return;
+    const c = this.chalk;
+    const group = [`job="${report.job}"`, ...report.groupingLabels.map((label) => `${label.name}="${label.value}"`)].join(', ');
+    const skipped = report.skipped.length > 0 ? c.yellow(`, ${plural(report.skipped.length, 'row')} skipped`) : '';
+    const duplicates = report.duplicates.length > 0 ? c.yellow(`, ${plural(report.duplicates.length, 'duplicate')}`) : '';
+    const took = `in ${formatDuration(report.durationMs)}`;
+    switch (report.action) {
+      case 'delete':
+        this.settings.writeErr(`${c.green('✔')} deleted group {${group}} at ${report.gateway} ${took}\n`);
+        return;
+      case 'dry-run':
+        this.settings.writeErr(
+          `${c.cyan('dry run:')} ${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}${skipped}${duplicates} would go to ${report.gateway} as {${group}} (${report.method}); nothing was sent\n`,
+        );
+        return;
+      case 'push':
+        this.settings.writeErr(
+          `${c.green('✔')} pushed ${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}${skipped}${duplicates} to ${report.gateway} as {${group}} (${report.method}) ${took}\n`,
+        );
+    }
+  }
+}
+
+function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The `--json` object: stable field names, every row finding, no secrets (the report holds none). */
+export function jsonSummary(report: RunReport | undefined, error: { code: string; message: string; exitCode: number } | undefined): string {
+  return `${JSON.stringify({
+    ok: error === undefined,
+    action: report?.action,
+    gateway: report?.gateway,
+    job: report?.job,
+    groupingLabels: report === undefined ? undefined : Object.fromEntries(report.groupingLabels.map((label) => [label.name, label.value])),
+    method: report?.method,
+    files: report?.files,
+    metrics: report?.metrics,
+    rowsRead: report?.rowsRead,
+    seriesPushed: report?.pushed === true && report.action === 'push' ? report.series : 0,
+    series: report?.series,
+    rowsSkipped: report?.skipped.length,
+    skipped: report?.skipped,
+    duplicates: report?.duplicates,
+    warnings: report?.warnings,
+    status: report?.status,
+    attempts: report?.attempts,
+    durationMs: report?.durationMs,
+    error,
+  })}\n`;
+}

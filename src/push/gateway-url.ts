@@ -1,0 +1,91 @@
+import { usageError } from '../errors.js';
+import { isValidLabelName } from '../metrics/names.js';
+
+export interface GroupingLabel {
+  readonly name: string;
+  readonly value: string;
+}
+
+export interface BasicCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export interface GatewayAddress {
+  /** Scheme, host, port and any path prefix, without credentials and without a trailing slash. */
+  readonly base: URL;
+  /** User info found in the URL, moved out so it never reaches a log line. */
+  readonly credentials: BasicCredentials | undefined;
+}
+
+export const DEFAULT_GATEWAY = 'http://localhost:9091';
+
+/** Accepts `host:port`, `http(s)://[user:pass@]host[:port][/prefix]`. */
+export function parseGatewayUrl(text: string): GatewayAddress {
+  const trimmed = text.trim();
+  const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw usageError(`--gateway "${redactUserInfo(trimmed)}" is not a URL; use host:port or http://host:port`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`--gateway must use http or https, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  const credentials =
+    url.username !== '' || url.password !== ''
+      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      : undefined;
+  const base = new URL(url.origin);
+  base.pathname = url.pathname.replace(/\/+$/, '');
+  return { base, credentials };
+}
+
+/** Display form of a gateway URL: never shows user info. */
+export function displayUrl(base: URL, path = ''): string {
+  return `${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`;
+}
+
+function redactUserInfo(text: string): string {
+  return text.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/**
+ * A grouping-key segment. Values the gateway cannot take as a plain path segment
+ * (empty, containing `/`, or a dot segment a URL parser would collapse) use its
+ * `name@base64/<url-safe base64>` form; `%2F` is decoded before routing and so fails.
+ */
+function groupingSegment(name: string, value: string): string {
+  if (value === '') return `${name}@base64/=`;
+  if (value.includes('/') || value === '.' || value === '..') {
+    return `${name}@base64/${Buffer.from(value, 'utf8').toString('base64url')}`;
+  }
+  return `${name}/${encodeURIComponent(value)}`;
+}
+
+/** `/metrics/job/<job>{/<label>/<value>}`, relative to the gateway's base path. */
+export function groupingPath(job: string, labels: readonly GroupingLabel[]): string {
+  return ['/metrics', groupingSegment('job', job), ...labels.map((label) => groupingSegment(label.name, label.value))].join('/');
+}
+
+/** Checks a grouping key before anything is read or sent. */
+export function validateGroupingKey(job: string, labels: readonly GroupingLabel[]): void {
+  if (job === '') throw usageError('--job cannot be empty; name the job the metrics belong to');
+  const seen = new Set<string>();
+  for (const { name } of labels) {
+    if (name === 'job') throw usageError('--label job=... is not allowed; use --job');
+    if (!isValidLabelName(name)) {
+      throw usageError(`--label ${name}=...: "${name}" is not a valid label name (letters, digits and _, not starting with a digit or __)`);
+    }
+    if (seen.has(name)) throw usageError(`--label ${name} is given twice; give each grouping label once`);
+    seen.add(name);
+  }
+}
+
+/** Parses one `--label name=value`; the value may be empty or contain `=`. */
+export function parseGroupingLabel(text: string): GroupingLabel {
+  const equals = text.indexOf('=');
+  if (equals <= 0) throw usageError(`--label "${text}" must look like name=value`);
+  return { name: text.slice(0, equals).trim(), value: text.slice(equals + 1) };
+}

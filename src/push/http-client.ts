@@ -1,0 +1,306 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { CsvPushError } from '../errors.js';
+import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
+
+const gzip = promisify(gzipCallback);
+
+export type HttpMethod = 'PUT' | 'POST' | 'DELETE';
+
+export interface TlsOptions {
+  /** PEM text of CAs to trust in addition to none: when given, only these are trusted. */
+  readonly ca?: string | Buffer;
+  readonly cert?: string | Buffer;
+  readonly key?: string | Buffer;
+  /** Skip certificate verification. */
+  readonly insecure?: boolean;
+}
+
+export interface AttemptEvent {
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly status?: number;
+  /** Why the attempt failed, when it did (no secrets: built from status and error codes). */
+  readonly problem?: string;
+  /** Set when another attempt follows after this many milliseconds. */
+  readonly retryInMs?: number;
+  readonly elapsedMs: number;
+}
+
+export interface TransportOptions {
+  /** Bounds each attempt as a whole: connect, send, and reading the answer. */
+  readonly timeoutMs: number;
+  /** Extra attempts after the first, for network errors, timeouts and 5xx answers only. */
+  readonly retries: number;
+  /** First backoff delay; each retry doubles it, with jitter. */
+  readonly backoffMs?: number;
+  /** Upper bound for any wait between attempts, `Retry-After` included. */
+  readonly maxBackoffMs?: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly credentials?: BasicCredentials;
+  readonly bearerToken?: string;
+  readonly tls?: TlsOptions;
+  readonly gzip?: boolean;
+  readonly onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface GatewayAnswer {
+  readonly status: number;
+  readonly body: string;
+  readonly attempts: number;
+}
+
+interface RawAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: string;
+  readonly retryAfter: string | undefined;
+  readonly location: string | undefined;
+}
+
+/** An attempt that ended without an HTTP answer, with what to tell the user and whether to try again. */
+class AttemptFailure extends Error {
+  constructor(
+    readonly code: 'PUSH_UNREACHABLE' | 'PUSH_TIMEOUT' | 'TLS',
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_ERROR_BODY = 64 * 1024;
+
+export async function sendToGateway(
+  address: GatewayAddress,
+  method: HttpMethod,
+  path: string,
+  body: string | undefined,
+  transport: TransportOptions,
+): Promise<GatewayAnswer> {
+  const url = displayUrl(address.base, path);
+  const headers = await requestHeaders(address, transport);
+  const payload = body === undefined ? undefined : transport.gzip ? await gzip(body) : Buffer.from(body, 'utf8');
+  if (payload !== undefined) headers['content-length'] = String(payload.length);
+  const agent = createAgent(address.base, transport.tls);
+  const attempts = transport.retries + 1;
+  const started = performance.now();
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const attemptStarted = performance.now();
+      let answer: RawAnswer | undefined;
+      let failure: AttemptFailure | undefined;
+      try {
+        answer = await attemptOnce(address.base, method, path, headers, payload, agent, transport.timeoutMs, url);
+      } catch (error) {
+        if (!(error instanceof AttemptFailure)) throw error;
+        failure = error;
+      }
+      const elapsedMs = performance.now() - attemptStarted;
+      const status = answer?.status;
+      if (status !== undefined && (status === 200 || status === 202)) {
+        transport.onAttempt?.({ attempt, attempts, method, url, status, elapsedMs });
+        return { status, body: answer?.body ?? '', attempts: attempt };
+      }
+      const retryable = failure !== undefined ? failure.retryable : (status ?? 0) >= 500;
+      const problem = failure?.message ?? `HTTP ${status} ${answer?.statusText ?? ''}`.trim();
+      const retryInMs =
+        retryable && attempt < attempts ? backoffDelay(attempt, transport, answer?.retryAfter) : undefined;
+      transport.onAttempt?.({
+        attempt, attempts, method, url, problem, elapsedMs,
+        ...(status === undefined ? {} : { status }),
+        ...(retryInMs === undefined ? {} : { retryInMs }),
+      });
+      if (retryInMs === undefined) {
+        const tried = attempt > 1 ? ` (after ${attempt} attempts in ${formatSeconds(performance.now() - started)})` : '';
+        if (failure !== undefined) throw new CsvPushError(failure.code, `${failure.message}${tried}`);
+        throw refusal(method, url, answer as RawAnswer, tried, address);
+      }
+      await sleep(retryInMs);
+    }
+  } finally {
+    agent.destroy();
+  }
+}
+
+async function requestHeaders(address: GatewayAddress, transport: TransportOptions): Promise<Record<string, string>> {
+  const headers: Record<string, string> = {
+    'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+    'user-agent': 'csv-push',
+  };
+  if (transport.gzip) headers['content-encoding'] = 'gzip';
+  for (const [name, value] of Object.entries(transport.headers ?? {})) headers[name.toLowerCase()] = value;
+  const credentials = transport.credentials ?? address.credentials;
+  if (credentials !== undefined) {
+    headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
+  } else if (transport.bearerToken !== undefined) {
+    headers.authorization = `Bearer ${transport.bearerToken}`;
+  }
+  return headers;
+}
+
+function createAgent(base: URL, tls: TlsOptions | undefined): http.Agent {
+  if (base.protocol === 'http:') return new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets: 1,
+    ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls?.key === undefined ? {} : { key: tls.key }),
+    rejectUnauthorized: tls?.insecure !== true,
+  });
+}
+
+function attemptOnce(
+  base: URL,
+  method: HttpMethod,
+  path: string,
+  headers: Record<string, string>,
+  payload: Buffer | undefined,
+  agent: http.Agent,
+  timeoutMs: number,
+  url: string,
+): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = (base.protocol === 'https:' ? https : http).request({
+      protocol: base.protocol,
+      hostname: base.hostname.replace(/^\[|\]$/g, ''),
+      port: base.port === '' ? undefined : Number(base.port),
+      // Built by hand, not through URL, so encoded grouping values are sent exactly as encoded.
+      path: `${base.pathname.replace(/\/+$/, '')}${path}`,
+      method,
+      headers,
+      agent,
+    });
+    const timer = setTimeout(() => {
+      request.destroy(new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not answer within ${formatSeconds(timeoutMs)} (--timeout)`, true));
+    }, timeoutMs);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
+    });
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < MAX_ERROR_BODY) chunks.push(chunk);
+        size += chunk.length;
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        const retryAfter = response.headers['retry-after'];
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY),
+          retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+          location: response.headers.location,
+        });
+      });
+      response.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
+      });
+    });
+    request.end(payload);
+  });
+}
+
+const TLS_UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'CERT_UNTRUSTED',
+]);
+
+function describeNetworkError(error: NodeJS.ErrnoException, url: string): AttemptFailure {
+  const code = error.code ?? '';
+  if (TLS_UNTRUSTED.has(code)) {
+    return new AttemptFailure('TLS', `the gateway's certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it`, false);
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new AttemptFailure('TLS', `the gateway's certificate does not name the host in ${url}: use the host name the certificate was issued for`, false);
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new AttemptFailure('TLS', `the gateway's certificate is not valid now (${code}) at ${url}: renew it on the gateway`, false);
+  }
+  if (/certificate required|alert handshake failure|alert bad certificate/i.test(error.message ?? '')) {
+    return new AttemptFailure('TLS', `the gateway at ${url} refused the TLS handshake; it may demand a client certificate: pass --cert-file and --key-file`, false);
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message ?? '')) {
+    return new AttemptFailure('TLS', `the gateway at ${url} does not speak TLS: use http:// instead of https://`, false);
+  }
+  const reasons: Record<string, string> = {
+    ECONNREFUSED: 'connection refused; is the gateway running there? Set --gateway or PUSHGATEWAY_URL',
+    ENOTFOUND: 'host not found; check the host name in --gateway or PUSHGATEWAY_URL',
+    EAI_AGAIN: 'host name lookup failed for now',
+    ECONNRESET: 'the connection was reset before the gateway answered',
+    EPIPE: 'the connection was closed while sending',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+  };
+  const reason = reasons[code] ?? (code === '' ? error.message : `${code}: ${error.message}`);
+  return new AttemptFailure('PUSH_UNREACHABLE', `cannot reach the gateway at ${url}: ${reason}`, true);
+}
+
+function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress): CsvPushError {
+  const reason = answer.body.replace(/\s+/g, ' ').trim().slice(0, 500);
+  const hints: Record<number, string> = {
+    401: 'check the credentials (user info in the URL, or PUSHGATEWAY_USERNAME and PUSHGATEWAY_PASSWORD)',
+    403: 'the credentials are not allowed to push there',
+    404: 'check the path prefix in --gateway',
+    405: 'the gateway does not accept this method there; check --gateway',
+  };
+  const redirect =
+    answer.status >= 300 && answer.status < 400 && answer.location !== undefined
+      ? `it redirects to ${safeLocation(answer.location, address)}; point --gateway there`
+      : undefined;
+  const hint = redirect ?? hints[answer.status];
+  const text = [
+    `the gateway refused ${method} ${url} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
+    reason === '' ? undefined : reason,
+    hint,
+  ]
+    .filter((part) => part !== undefined)
+    .join(': ');
+  return new CsvPushError('PUSH_REFUSED', text, { status: answer.status });
+}
+
+function safeLocation(location: string, address: GatewayAddress): string {
+  try {
+    const target = new URL(location, address.base);
+    return displayUrl(target);
+  } catch {
+    return 'another address';
+  }
+}
+
+function backoffDelay(attempt: number, transport: TransportOptions, retryAfter: string | undefined): number {
+  const maxMs = transport.maxBackoffMs ?? 30_000;
+  const asked = parseRetryAfter(retryAfter);
+  if (asked !== undefined) return Math.min(asked, maxMs);
+  const exponential = (transport.backoffMs ?? 500) * 2 ** (attempt - 1);
+  // Jitter keeps many cron jobs that failed together from retrying together.
+  return Math.min(maxMs, exponential * (0.5 + Math.random() * 0.5));
+}
+
+function parseRetryAfter(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}

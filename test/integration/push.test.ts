@@ -1,0 +1,243 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CsvPushError, deleteGroup, pushCsv, type PushCsvOptions } from '../../src/index.js';
+import { fixture } from '../helpers/fixtures.js';
+import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+
+let gateway: RunningGateway;
+beforeAll(async () => {
+  gateway = await startPushgateway();
+});
+afterAll(async () => {
+  await gateway?.stop();
+});
+
+let jobCounter = 0;
+/** A job name of its own for every test, so tests never see each other's groups. */
+function uniqueJob(): string {
+  return `job_${process.pid}_${++jobCounter}`;
+}
+
+function push(options: Partial<PushCsvOptions> & Pick<PushCsvOptions, 'sources' | 'job'>) {
+  return pushCsv({ gateway: gateway.url, transport: { timeoutMs: 5000, retries: 0 }, ...options });
+}
+
+async function failure(promise: Promise<unknown>): Promise<CsvPushError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CsvPushError);
+  return error as CsvPushError;
+}
+
+describe('pushing a CSV to a real Pushgateway', () => {
+  it('pushes the article example: header as labels, value 1, short row skipped', async () => {
+    const job = uniqueJob();
+    const report = await push({ sources: [{ path: fixture('example_data.csv') }], job });
+    expect(report).toMatchObject({ pushed: true, status: 200, rowsRead: 4, series: 3, metrics: ['example_data'] });
+    expect(report.skipped).toEqual([
+      { file: fixture('example_data.csv'), line: 5, reason: 'expected 2 columns (as the header has), found 1' },
+    ]);
+    const group = await gateway.group({ job });
+    expect(group?.metrics.example_data?.type).toBe('GAUGE');
+    expect(group?.metrics.example_data?.samples).toEqual([
+      { labels: { name: 'foo', value: '1' }, value: 1 },
+      { labels: { name: 'bar', value: '2' }, value: 1 },
+      { labels: { name: 'baz', value: '3' }, value: 1 },
+    ]);
+  });
+
+  it('round-trips every character of awkward label values exactly', async () => {
+    const job = uniqueJob();
+    await push({ sources: [{ path: fixture('awkward_label_values.csv') }], job, metric: 'awkward' });
+    const samples = (await gateway.group({ job }))?.metrics.awkward?.samples ?? [];
+    const noteOf = Object.fromEntries(samples.map((sample) => [sample.labels.label, sample.labels.note]));
+    expect(noteOf).toEqual({
+      quote: 'she said "no"',
+      backslash: 'C:\\temp\\new',
+      newline: 'line1\nline2',
+      unicode: 'Grüße 東京 🚀',
+      comma: 'a,b:c',
+      braces: '{x="1"}',
+      empty: '',
+      spaces: '  padded  ',
+      cr: 'a\rb',
+    });
+  });
+
+  it('reads quoted fields, a BOM with CRLF, blank lines and tabs', async () => {
+    const cases: [string, Record<string, string>[], string?][] = [
+      ['quoted_fields.csv', [{ host: 'web-1', region: 'eu, west' }, { host: 'web-2', region: 'say "hi"' }, { host: 'web-3', region: 'two\nlines' }]],
+      ['bom_crlf.csv', [{ host: 'web-1', region: 'eu' }, { host: 'web-2', region: 'us' }]],
+      ['blank_lines.csv', [{ host: 'web-1', region: 'eu' }, { host: 'web\n2', region: 'us' }]],
+      ['tab_separated.tsv', [{ host: 'web-1', region: 'eu, west' }, { host: 'web-2', region: 'us' }], 'tab'],
+    ];
+    for (const [file, expected, delimiter] of cases) {
+      const job = uniqueJob();
+      const report = await push({ sources: [{ path: fixture(file) }], job, metric: 'hosts', ...(delimiter ? { delimiter } : {}) });
+      expect(report.pushed).toBe(true);
+      const samples = (await gateway.group({ job }))?.metrics.hosts?.samples;
+      expect(samples?.map((sample) => sample.labels), file).toEqual(expected);
+    }
+  });
+
+  it('names skipped lines in files with blank lines and quoted newlines', async () => {
+    const report = await push({ sources: [{ path: fixture('blank_lines.csv') }], job: uniqueJob(), metric: 'hosts' });
+    expect(report.skipped.map((row) => row.line)).toEqual([8]);
+  });
+
+  it('makes one gauge per value column, with Prometheus float syntax, skipping bad values', async () => {
+    const job = uniqueJob();
+    const file = fixture('value_columns.csv');
+    const report = await push({ sources: [{ path: file }], job, metric: 'node', valueColumns: ['cpu', 'mem'] });
+    expect(report.metrics).toEqual(['node_cpu', 'node_mem']);
+    expect(report.skipped).toEqual([
+      { file, line: 5, reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf or -Inf)' },
+      { file, line: 6, reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf or -Inf)' },
+    ]);
+    const group = await gateway.group({ job });
+    const byHost = (metric: string) =>
+      Object.fromEntries((group?.metrics[metric]?.samples ?? []).map((sample) => [sample.labels.host, sample.value]));
+    expect(byHost('node_cpu')).toEqual({ 'web-1': 0.5, 'web-2': 2500, 'web-3': Number.POSITIVE_INFINITY, 'web-6': -0.25 });
+    expect(byHost('node_mem')).toEqual({ 'web-1': 1024, 'web-2': Number.NaN, 'web-3': Number.NEGATIVE_INFINITY, 'web-6': 0.5 });
+    expect(group?.metrics.node_cpu?.samples[0]?.labels).toEqual({ host: 'web-1', region: 'eu' });
+  });
+
+  it('keeps the last of rows with the same labels and names the lines', async () => {
+    const job = uniqueJob();
+    const file = fixture('duplicate_rows.csv');
+    const report = await push({ sources: [{ path: file }], job, metric: 'status' });
+    expect(report.duplicates).toEqual([
+      { file, line: 4, replacedFile: file, replacedLine: 2 },
+      { file, line: 5, replacedFile: file, replacedLine: 4 },
+    ]);
+    expect((await gateway.group({ job }))?.metrics.status?.samples).toHaveLength(2);
+  });
+
+  it('a header-only file clears the group on put, so yesterday\'s series do not linger', async () => {
+    const job = uniqueJob();
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, metric: 'daily' });
+    expect((await gateway.group({ job }))?.metrics.daily?.samples).toHaveLength(3);
+    const report = await push({ sources: [{ path: fixture('header_only.csv') }], job, metric: 'daily' });
+    expect(report).toMatchObject({ pushed: true, series: 0, rowsRead: 0 });
+    expect(report.warnings).toEqual([`${fixture('header_only.csv')} has a header but no data rows, so it adds no series`]);
+    const group = await gateway.group({ job });
+    expect(group).toBeDefined();
+    expect(group?.metrics).toEqual({});
+  });
+
+  it('put replaces the whole group; post replaces only the same-named metrics', async () => {
+    const job = uniqueJob();
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, metric: 'first' });
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, metric: 'second', method: 'post' });
+    expect(Object.keys((await gateway.group({ job }))?.metrics ?? {}).sort()).toEqual(['first', 'second']);
+    await push({ sources: [{ path: fixture('quoted_fields.csv') }], job, metric: 'second', method: 'post' });
+    const afterPost = await gateway.group({ job });
+    expect(afterPost?.metrics.first?.samples).toHaveLength(3);
+    expect(afterPost?.metrics.second?.samples.map((sample) => sample.labels.host)).toEqual(['web-1', 'web-2', 'web-3']);
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, metric: 'third' });
+    expect(Object.keys((await gateway.group({ job }))?.metrics ?? {})).toEqual(['third']);
+  });
+
+  it('encodes grouping values with slashes, spaces and empty values so they land as given', async () => {
+    const job = `nightly/${uniqueJob()}`;
+    const groupingLabels = [
+      { name: 'path', value: '/var/lib/data' },
+      { name: 'instance', value: 'web 1?x=%2F' },
+      { name: 'empty', value: '' },
+    ];
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, groupingLabels });
+    const group = await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F', empty: '' });
+    expect(group?.metrics.example_data?.samples).toHaveLength(3);
+    await deleteGroup({ gateway: gateway.url, job, groupingLabels });
+    expect(await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F', empty: '' })).toBeUndefined();
+  });
+
+  it('refuses a column the grouping key would overwrite, before sending anything', async () => {
+    const job = uniqueJob();
+    const error = await failure(push({ sources: [{ path: fixture('job_column.csv') }], job }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(
+      `${fixture('job_column.csv')}:1: column 2 ("job") is the label "job", which the gateway sets from the grouping key and would overwrite; rename the column`,
+    );
+    const labelClash = await failure(
+      push({ sources: [{ path: fixture('example_data.csv') }], job, groupingLabels: [{ name: 'name', value: 'x' }] }),
+    );
+    expect(labelClash.message).toMatch(/column 1 \("name"\) is the label "name".*or drop --label name$/);
+    expect(await gateway.group({ job })).toBeUndefined();
+  });
+
+  it('--strict pushes nothing when a row would be skipped or replaced', async () => {
+    const job = uniqueJob();
+    const error = await failure(push({ sources: [{ path: fixture('wrong_column_count.csv') }], job, strict: true }));
+    expect(error.code).toBe('STRICT');
+    expect(error.exitCode).toBe(2);
+    expect(error.report?.skipped.map((row) => row.line)).toEqual([3, 4]);
+    expect(await gateway.group({ job })).toBeUndefined();
+    const clean = await push({ sources: [{ path: fixture('quoted_fields.csv') }], job, strict: true });
+    expect(clean.pushed).toBe(true);
+  });
+
+  it('reads standard input when given a stream, with an explicit metric name', async () => {
+    const job = uniqueJob();
+    const stream = Readable.from([Buffer.from('host,region\nweb-1,eu\n')]);
+    await push({ sources: [{ name: 'standard input', stream }], job, metric: 'from_stdin' });
+    expect((await gateway.group({ job }))?.metrics.from_stdin?.samples).toEqual([{ labels: { host: 'web-1', region: 'eu' }, value: 1 }]);
+  });
+
+  it('reports the gateway\'s own reason when it refuses a push', async () => {
+    // Another group already holds "clash" as a counter; the gateway refuses a gauge of that name.
+    const seeded = await fetch(`${gateway.url}/metrics/job/${uniqueJob()}`, { method: 'PUT', body: '# TYPE clash counter\nclash 1\n' });
+    expect(seeded.status).toBe(200);
+    const second = uniqueJob();
+    const error = await failure(push({ sources: [{ path: fixture('example_data.csv') }], job: second, metric: 'clash' }));
+    expect(error.code).toBe('PUSH_REFUSED');
+    expect(error.exitCode).toBe(1);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain(`the gateway refused PUT ${gateway.url}/metrics/job/${second} with HTTP 400 Bad Request: `);
+    expect(error.message).toContain('pushed metrics are invalid or inconsistent with existing metrics');
+    expect(error.message).toContain('is not a COUNTER');
+    expect(error.report).toMatchObject({ pushed: false, attempts: 1 });
+    expect(await gateway.group({ job: second })).toBeUndefined();
+  });
+
+  it('refuses bad input with file, line and column, sending nothing', async () => {
+    const cases: [string, string][] = [
+      ['empty.csv', `${fixture('empty.csv')}: the file is empty; its first line must be a header naming the columns`],
+      ['bad_header_empty_cell.csv', `${fixture('bad_header_empty_cell.csv')}:1: column 2 has an empty header; give every column a name`],
+      ['bad_header_duplicate.csv', `${fixture('bad_header_duplicate.csv')}:1: column 2 header "Host_Name" becomes label "Host_Name"`],
+      ['bad_header_reserved.csv', `${fixture('bad_header_reserved.csv')}:1: column 2 header "__name__" starts with "__"`],
+      ['unclosed_quote.csv', `${fixture('unclosed_quote.csv')}:3: a quoted field opened here is never closed`],
+    ];
+    for (const [file, message] of cases) {
+      const job = uniqueJob();
+      const error = await failure(push({ sources: [{ path: fixture(file) }], job, metric: 'bad' }));
+      expect(error.exitCode, file).toBe(2);
+      expect(error.message, file).toContain(message);
+      expect(await gateway.group({ job })).toBeUndefined();
+    }
+  });
+
+  it('cleans messy headers into label names', async () => {
+    const job = uniqueJob();
+    await push({ sources: [{ path: fixture('messy_header.csv') }], job, metric: 'messy' });
+    expect((await gateway.group({ job }))?.metrics.messy?.samples[0]?.labels).toEqual({ Host_Name: 'web-1', _2xx: '10', rate_: '0.5' });
+  });
+});
+
+describe('a gateway behind a path prefix', () => {
+  let prefixed: RunningGateway;
+  beforeAll(async () => {
+    prefixed = await startPushgateway({ args: ['--web.route-prefix=/pgw'], prefix: '/pgw' });
+  });
+  afterAll(async () => {
+    await prefixed?.stop();
+  });
+
+  it('keeps the prefix of the gateway URL', async () => {
+    const report = await pushCsv({ gateway: prefixed.url, job: 'prefixed', sources: [{ path: fixture('example_data.csv') }] });
+    expect(report.gateway).toBe(prefixed.url);
+    expect((await prefixed.group({ job: 'prefixed' }))?.metrics.example_data?.samples).toHaveLength(3);
+  });
+});

@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readHeader } from '../../src/csv/header.js';
+import { readCsvRecords, type CsvRecord } from '../../src/csv/read-records.js';
+import { DEFAULT_DIALECT, parseDelimiter } from '../../src/csv/dialect.js';
+
+async function records(text: string | Buffer, delimiter = ','): Promise<CsvRecord[]> {
+  const result: CsvRecord[] = [];
+  for await (const record of readCsvRecords({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, { delimiter })) {
+    result.push(record);
+  }
+  return result;
+}
+
+describe('readCsvRecords', () => {
+  it('follows RFC 4180 quoting and reports the line each record starts on', async () => {
+    expect(await records('a,b\n"x, y","say ""hi"""\n"two\nlines",z\nlast,row')).toEqual([
+      { cells: ['a', 'b'], line: 1 },
+      { cells: ['x, y', 'say "hi"'], line: 2 },
+      { cells: ['two\nlines', 'z'], line: 3 },
+      { cells: ['last', 'row'], line: 5 },
+    ]);
+  });
+
+  it('drops a BOM, accepts CRLF, and skips blank lines without losing count', async () => {
+    expect(await records('\ufeffa,b\r\n\r\n1,2\r\n\r\n\r\n3,4\r\n')).toEqual([
+      { cells: ['a', 'b'], line: 1 },
+      { cells: ['1', '2'], line: 3 },
+      { cells: ['3', '4'], line: 6 },
+    ]);
+  });
+
+  it('keeps rows of the wrong length for the mapper to judge', async () => {
+    expect((await records('a,b\n1\n1,2,3\n')).map((record) => record.cells.length)).toEqual([2, 1, 3]);
+  });
+
+  it('names the line of an unclosed quote', async () => {
+    await expect(records('a,b\n1,2\n3,"open\n4,5\n')).rejects.toThrow('test.csv:3: a quoted field opened here is never closed');
+  });
+
+  it('reads tab-separated text', async () => {
+    expect(await records('a\tb\nx, y\tz\n', parseDelimiter('tab'))).toEqual([
+      { cells: ['a', 'b'], line: 1 },
+      { cells: ['x, y', 'z'], line: 2 },
+    ]);
+  });
+
+  it('says when a file cannot be read', async () => {
+    const reading = async () => {
+      for await (const record of readCsvRecords({ path: '/nonexistent/data.csv' }, DEFAULT_DIALECT)) void record;
+    };
+    await expect(reading()).rejects.toThrow('cannot read /nonexistent/data.csv: no such file; check the path');
+  });
+});
+
+describe('parseDelimiter', () => {
+  it('accepts one character or tab', () => {
+    expect(parseDelimiter(';')).toBe(';');
+    expect(parseDelimiter('\\t')).toBe('\t');
+    expect(() => parseDelimiter(';;')).toThrow(/one character/);
+    expect(() => parseDelimiter('"')).toThrow(/already means/);
+  });
+});
+
+describe('readHeader', () => {
+  it('cleans header cells into label names', () => {
+    expect(readHeader([' Host Name ', '2xx', 'rate%'], 'f.csv', 1).names).toEqual(['Host_Name', '_2xx', 'rate_']);
+  });
+  it('names the file, line and column of a bad header', () => {
+    expect(() => readHeader(['host', ' ', 'x'], 'f.csv', 3)).toThrow('f.csv:3: column 2 has an empty header; give every column a name');
+    expect(() => readHeader(['host', '__name__'], 'f.csv', 1)).toThrow(/f\.csv:1: column 2 header "__name__" starts with "__"/);
+    expect(() => readHeader(['Host Name', 'Host_Name'], 'f.csv', 1)).toThrow(
+      'f.csv:1: column 2 header "Host_Name" becomes label "Host_Name", as column 1 ("Host Name") does; rename one of them',
+    );
+  });
+});
