@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import type { AttemptEvent, CsvSource, GroupingLabel, PushCsvOptions, RunReport } from './index.js';
+import type { AttemptEvent, CsvSource, PushCsvOptions, RunReport, TransportSecrets } from './index.js';
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
 // the CSV and push machinery is imported once a run actually needs it.
@@ -14,7 +14,8 @@ Examples:
   $ csv-push --delete --job example_job --label instance=web-1
 
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
-Environment: PUSHGATEWAY_URL (default gateway), NO_COLOR, FORCE_COLOR.`;
+Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
+PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
 
 interface CliOptions {
   job: string;
@@ -31,6 +32,15 @@ interface CliOptions {
   timeout: number;
   retries: number;
   json?: boolean;
+  username?: string;
+  passwordFile?: string;
+  bearerTokenFile?: string;
+  header?: string[];
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+  gzip?: boolean;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -81,6 +91,15 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
     .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
     .option('--json', 'print one JSON object summing up the run on stdout')
+    .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
+    .option('--password-file <path>', 'file holding the basic-auth password')
+    .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')
+    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', collect)
+    .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
+    .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
+    .option('--key-file <pem>', 'private key of the client certificate')
+    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)")
+    .option('--gzip', 'compress the request body (Content-Encoding: gzip; gateways from v1.5)')
     .option('-q, --quiet', 'print errors only')
     .option('--verbose', 'show every attempt, every warning, and stack traces')
     .version(version(), '-V, --version')
@@ -128,7 +147,19 @@ async function run(files: string[], options: CliOptions): Promise<void> {
   let report: RunReport | undefined;
   let warnedRows = false;
   try {
-    const pushOptions = toPushOptions(files, options, library.parseGroupingLabel, (event) => reporter.attempt(event));
+    const secrets = await library.readTransportSecrets({
+      username: options.username ?? nonEmpty(process.env.PUSHGATEWAY_USERNAME),
+      password: nonEmpty(process.env.PUSHGATEWAY_PASSWORD),
+      passwordFile: options.passwordFile,
+      bearerToken: nonEmpty(process.env.PUSHGATEWAY_BEARER_TOKEN),
+      bearerTokenFile: options.bearerTokenFile,
+      caFile: options.caFile,
+      certFile: options.certFile,
+      keyFile: options.keyFile,
+      insecure: options.insecure,
+    });
+    if (options.insecure) reporter.warning("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
+    const pushOptions = toPushOptions(files, options, library, secrets, (event) => reporter.attempt(event));
     if (options.delete) {
       report = await library.deleteGroup(pushOptions);
     } else {
@@ -162,24 +193,38 @@ async function run(files: string[], options: CliOptions): Promise<void> {
   }
 }
 
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
 function toPushOptions(
   files: string[],
   options: CliOptions,
-  parseGroupingLabel: (text: string) => GroupingLabel,
+  library: Pick<typeof import('./index.js'), 'parseGroupingLabel' | 'parseHeader'>,
+  secrets: TransportSecrets,
   onAttempt: (event: AttemptEvent) => void,
 ): PushCsvOptions {
   return {
     sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: process.stdin } : { path: file })),
     job: options.job,
     gateway: options.gateway,
-    groupingLabels: (options.label ?? []).map(parseGroupingLabel),
+    groupingLabels: (options.label ?? []).map(library.parseGroupingLabel),
     metric: options.metric,
     description: options.description,
     valueColumns: options.valueColumn ?? [],
     method: options.method,
     strict: options.strict === true,
     delimiter: options.delimiter,
-    transport: { timeoutMs: options.timeout * 1000, retries: options.retries, onAttempt },
+    transport: {
+      timeoutMs: options.timeout * 1000,
+      retries: options.retries,
+      headers: Object.fromEntries((options.header ?? []).map(library.parseHeader)),
+      credentials: secrets.credentials,
+      bearerToken: secrets.bearerToken,
+      tls: secrets.tls,
+      gzip: options.gzip === true,
+      onAttempt,
+    },
   };
 }
 

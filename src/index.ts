@@ -7,6 +7,8 @@ export type { SkippedRow, DuplicateRow } from './metrics/row-mapper.js';
 export type { GroupingLabel, BasicCredentials } from './push/gateway-url.js';
 export { parseGroupingLabel, DEFAULT_GATEWAY } from './push/gateway-url.js';
 export type { TransportOptions, TlsOptions, AttemptEvent } from './push/http-client.js';
+export { readTransportSecrets, parseHeader } from './push/transport-files.js';
+export type { TransportSecretsInput, TransportSecrets } from './push/transport-files.js';
 export { CsvPushError, EXIT_CODES } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { cleanName, metricNameFromFileName, isValidMetricName, isValidLabelName } from './metrics/names.js';

@@ -2,7 +2,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { CsvPushError } from '../errors.js';
+import { CsvPushError, usageError } from '../errors.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 
 const gzip = promisify(gzipCallback);
@@ -134,7 +134,11 @@ async function requestHeaders(address: GatewayAddress, transport: TransportOptio
   };
   if (transport.gzip) headers['content-encoding'] = 'gzip';
   for (const [name, value] of Object.entries(transport.headers ?? {})) headers[name.toLowerCase()] = value;
-  const credentials = transport.credentials ?? address.credentials;
+  // Credentials in the URL are the most specific, so they win over those from the environment.
+  const credentials = address.credentials ?? transport.credentials;
+  if (headers.authorization !== undefined && (credentials !== undefined || transport.bearerToken !== undefined)) {
+    throw usageError('an Authorization header is given with --header and also by credentials or a bearer token; give one of them');
+  }
   if (credentials !== undefined) {
     headers.authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
   } else if (transport.bearerToken !== undefined) {

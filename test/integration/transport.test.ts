@@ -1,0 +1,238 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { gunzipSync } from 'node:zlib';
+import { CsvPushError, pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
+import { fixture } from '../helpers/fixtures.js';
+import { answer, hang, reset, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { getJson } from '../helpers/http-get.js';
+import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { bcryptHash, makePki, pem, writeWebConfig, type TestPki } from '../helpers/tls.js';
+
+const example = [{ path: fixture('example_data.csv') }];
+
+async function failure(promise: Promise<unknown>): Promise<CsvPushError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(CsvPushError);
+  return error as CsvPushError;
+}
+
+let pki: TestPki;
+beforeAll(() => {
+  pki = makePki();
+});
+
+describe('a gateway behind basic auth', () => {
+  let gateway: RunningGateway;
+  const basic = `Basic ${Buffer.from('alice:s3cret pass').toString('base64')}`;
+  beforeAll(async () => {
+    const config = writeWebConfig(pki.dir, 'basic.yml', `basic_auth_users:\n  alice: ${bcryptHash('s3cret pass', pki.dir)}\n`);
+    gateway = await startPushgateway({
+      args: [`--web.config.file=${config}`],
+      readBack: (url) => getJson(url, { headers: { authorization: basic } }),
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('pushes with credentials from the URL', async () => {
+    const url = gateway.url.replace('http://', 'http://alice:s3cret%20pass@');
+    const report = await pushCsv({ gateway: url, job: 'url_auth', sources: example });
+    expect(report.gateway).toBe(gateway.url);
+    expect((await gateway.group({ job: 'url_auth' }))?.metrics.example_data?.samples).toHaveLength(3);
+  });
+
+  it('pushes with credentials read from a password file', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const passwordFile = `${pki.dir}/password`;
+    writeFileSync(passwordFile, 's3cret pass\n');
+    const secrets = await readTransportSecrets({ username: 'alice', passwordFile });
+    await pushCsv({ gateway: gateway.url, job: 'file_auth', sources: example, transport: { credentials: secrets.credentials } });
+    expect(await gateway.group({ job: 'file_auth' })).toBeDefined();
+  });
+
+  it('a wrong password fails with the 401 named, once, and no secret in the message', async () => {
+    const attempts: AttemptEvent[] = [];
+    const error = await failure(
+      pushCsv({
+        gateway: gateway.url,
+        job: 'bad_auth',
+        sources: example,
+        transport: { credentials: { username: 'alice', password: 'wrong-Pa55' }, retries: 3, onAttempt: (event) => attempts.push(event) },
+      }),
+    );
+    expect(error.exitCode).toBe(1);
+    expect(error.status).toBe(401);
+    expect(error.message).toContain(`the gateway refused PUT ${gateway.url}/metrics/job/bad_auth with HTTP 401 Unauthorized`);
+    expect(error.message).toContain('check the credentials');
+    expect(error.message).not.toContain('wrong-Pa55');
+    expect(attempts).toHaveLength(1);
+  });
+});
+
+describe('a gateway behind TLS', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    const config = writeWebConfig(pki.dir, 'tls.yml', `tls_server_config:\n  cert_file: ${pki.serverCert}\n  key_file: ${pki.serverKey}\n`);
+    gateway = await startPushgateway({
+      args: [`--web.config.file=${config}`],
+      scheme: 'https',
+      readBack: (url) => getJson(url, { ca: pem(pki.caCert) }),
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('pushes when the private CA is trusted, gzip-compressed too', async () => {
+    const tls = (await readTransportSecrets({ caFile: pki.caCert })).tls;
+    await pushCsv({ gateway: gateway.url, job: 'tls_plain', sources: example, transport: { tls } });
+    await pushCsv({ gateway: gateway.url, job: 'tls_gzip', sources: example, transport: { tls, gzip: true } });
+    expect((await gateway.group({ job: 'tls_plain' }))?.metrics.example_data?.samples).toHaveLength(3);
+    expect((await gateway.group({ job: 'tls_gzip' }))?.metrics.example_data?.samples).toHaveLength(3);
+  });
+
+  it('explains an untrusted certificate in one line, without retrying', async () => {
+    const attempts: AttemptEvent[] = [];
+    const error = await failure(pushCsv({ gateway: gateway.url, job: 'tls_untrusted', sources: example, transport: { retries: 2, onAttempt: (e) => attempts.push(e) } }));
+    expect(error.code).toBe('TLS');
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toMatch(/^the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it$/);
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('--insecure skips verification', async () => {
+    await pushCsv({ gateway: gateway.url, job: 'tls_insecure', sources: example, transport: { tls: { insecure: true } } });
+    expect(await gateway.group({ job: 'tls_insecure' })).toBeDefined();
+  });
+
+  it('says to use http when the gateway does not speak TLS', async () => {
+    const plain = await startPushgateway();
+    try {
+      const error = await failure(pushCsv({ gateway: plain.url.replace('http:', 'https:'), job: 'x', sources: example, transport: { retries: 0 } }));
+      expect(error.message).toContain('does not speak TLS: use http:// instead of https://');
+    } finally {
+      await plain.stop();
+    }
+  });
+});
+
+describe('a gateway demanding a client certificate', () => {
+  let gateway: RunningGateway;
+  beforeAll(async () => {
+    const config = writeWebConfig(
+      pki.dir,
+      'mtls.yml',
+      `tls_server_config:\n  cert_file: ${pki.serverCert}\n  key_file: ${pki.serverKey}\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ${pki.caCert}\n`,
+    );
+    gateway = await startPushgateway({
+      args: [`--web.config.file=${config}`],
+      scheme: 'https',
+      readBack: (url) => getJson(url, { ca: pem(pki.caCert), cert: pem(pki.clientCert), key: pem(pki.clientKey) }),
+    });
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('pushes with the client certificate and key', async () => {
+    const tls = (await readTransportSecrets({ caFile: pki.caCert, certFile: pki.clientCert, keyFile: pki.clientKey })).tls;
+    await pushCsv({ gateway: gateway.url, job: 'mtls', sources: example, transport: { tls } });
+    expect((await gateway.group({ job: 'mtls' }))?.metrics.example_data?.samples).toHaveLength(3);
+  });
+
+  it('without one, fails saying a client certificate may be needed', async () => {
+    const tls = (await readTransportSecrets({ caFile: pki.caCert })).tls;
+    const error = await failure(pushCsv({ gateway: gateway.url, job: 'mtls_missing', sources: example, transport: { tls, retries: 0 } }));
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toContain('pass --cert-file and --key-file');
+  });
+});
+
+describe('faults the real gateway does not make', () => {
+  let server: FaultServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  function pushTo(url: string, transport: PushCsvOptions['transport']) {
+    return pushCsv({ gateway: url, job: 'faults', sources: example, transport: { backoffMs: 20, ...transport } });
+  }
+
+  it('retries a 503 and succeeds on the next attempt', async () => {
+    server = await startFaultServer((attempt, request, response) =>
+      attempt === 1 ? answer(503, 'busy')(attempt, request, response) : answer(200)(attempt, request, response),
+    );
+    const report = await pushTo(server.url, { retries: 2 });
+    expect(report).toMatchObject({ pushed: true, status: 200, attempts: 2 });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.body.toString()).toContain('example_data{name="foo",value="1"} 1');
+  });
+
+  it('accepts 202, as a gateway without its consistency check answers', async () => {
+    server = await startFaultServer(answer(202));
+    expect(await pushTo(server.url, { retries: 0 })).toMatchObject({ pushed: true, status: 202 });
+  });
+
+  it('honours Retry-After', async () => {
+    server = await startFaultServer((attempt, request, response) =>
+      attempt === 1 ? answer(503, 'later', { 'retry-after': '1' })(attempt, request, response) : answer(200)(attempt, request, response),
+    );
+    await pushTo(server.url, { retries: 1 });
+    const [first, second] = server.requests;
+    expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up after the retries, naming the status, URL and body', async () => {
+    server = await startFaultServer(answer(503, 'gateway overloaded'));
+    const error = await failure(pushTo(server.url, { retries: 2 }));
+    expect(server.requests).toHaveLength(3);
+    expect(error.message).toMatch(/^the gateway refused PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/faults with HTTP 503 Service Unavailable \(after 3 attempts in \d+ ms\): gateway overloaded$/);
+  });
+
+  it('never retries a 400', async () => {
+    server = await startFaultServer(answer(400, 'text format parsing error in line 3'));
+    const error = await failure(pushTo(server.url, { retries: 3 }));
+    expect(server.requests).toHaveLength(1);
+    expect(error.status).toBe(400);
+    expect(error.message).toContain('with HTTP 400 Bad Request: text format parsing error in line 3');
+  });
+
+  it('abandons a gateway that accepts and never answers, within the timeout', async () => {
+    server = await startFaultServer(hang);
+    const started = Date.now();
+    const error = await failure(pushTo(server.url, { retries: 1, timeoutMs: 300 }));
+    const took = Date.now() - started;
+    expect(error.code).toBe('PUSH_TIMEOUT');
+    expect(error.message).toMatch(/did not answer within 300 ms \(--timeout\) \(after 2 attempts/);
+    expect(server.requests).toHaveLength(2);
+    expect(took).toBeGreaterThanOrEqual(600);
+    expect(took).toBeLessThan(5000);
+  });
+
+  it('retries a reset connection', async () => {
+    server = await startFaultServer((attempt, request, response) =>
+      attempt < 3 ? reset(attempt, request, response) : answer(200)(attempt, request, response),
+    );
+    expect(await pushTo(server.url, { retries: 2 })).toMatchObject({ pushed: true, attempts: 3 });
+    server.requests.length = 0;
+    await server.close();
+    server = await startFaultServer(reset);
+    const error = await failure(pushTo(server.url, { retries: 1 }));
+    expect(error.code).toBe('PUSH_UNREACHABLE');
+    expect(error.message).toContain('the connection was reset before the gateway answered');
+  });
+
+  it('sends headers, bearer tokens and gzip bodies as asked', async () => {
+    server = await startFaultServer(answer(200));
+    await pushTo(server.url, { headers: { 'X-Scope-OrgID': 'tenant-1' }, bearerToken: 'tok-123', gzip: true });
+    const request = server.requests[0];
+    expect(request?.headers['x-scope-orgid']).toBe('tenant-1');
+    expect(request?.headers.authorization).toBe('Bearer tok-123');
+    expect(request?.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(request?.body ?? Buffer.alloc(0)).toString()).toContain('# TYPE example_data gauge');
+  });
+});
