@@ -12,6 +12,10 @@ Examples:
   $ some-export | csv-push - --job nightly --metric nightly_rows
   $ csv-push data.csv --job example_job --dry-run | promtool check metrics
   $ csv-push --delete --job example_job --label instance=web-1
+  $ csv-push long.csv --job j --metric-column metric --value-column value
+  $ csv-push export.csv.gz --job j -d ';' --encoding latin1 --skip-lines 2 --comment '#'
+  $ csv-push raw.csv --job j --no-header --columns host,region,load --value-column load
+  $ csv-push a.csv b.csv --job nightly      # both files, one request
 
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
@@ -35,12 +39,23 @@ interface CliOptions {
   username?: string;
   passwordFile?: string;
   bearerTokenFile?: string;
-  header?: string[];
+  /** Shared by -H (HTTP headers) and --no-header (no CSV header row): read it through `parsed` below. */
+  header?: unknown;
   caFile?: string;
   certFile?: string;
   keyFile?: string;
   insecure?: boolean;
   gzip?: boolean;
+  labelColumn?: string[];
+  ignoreColumn?: string[];
+  metricColumn?: string;
+  columns?: string;
+  skipLines?: number;
+  comment?: string;
+  quote?: string;
+  trim?: boolean;
+  encoding?: string;
+  maxRecordSize?: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -73,8 +88,20 @@ function version(): string {
   return packageJson.version;
 }
 
-export function buildProgram(env: NodeJS.ProcessEnv): Command {
+/**
+ * `-H, --header` (HTTP) and `--no-header` (CSV) are both part of the interface, but commander files
+ * them under one attribute; each keeps its own record here instead.
+ */
+interface SharedNameOptions {
+  readonly httpHeaders: string[];
+  csvHeader: boolean;
+}
+
+export function buildProgram(env: NodeJS.ProcessEnv, parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true }): Command {
   return new Command('csv-push')
+    .on('option:no-header', () => {
+      parsed.csvHeader = false;
+    })
     .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
     .argument('[files...]', 'CSV file(s) to read; - reads standard input')
     .requiredOption('-j, --job <name>', 'job name of the group to push to')
@@ -87,14 +114,28 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
     .option('--delete', 'delete the group (job plus --label labels); takes no file')
     .option('--dry-run', 'print the exposition text on stdout; send nothing')
     .option('--strict', 'fail with exit 2, pushing nothing, if any row would be skipped or duplicated')
+    .option('--label-column <column>', 'only these columns become labels; repeatable', collect)
+    .option('--ignore-column <column>', 'drop this column; repeatable', collect)
+    .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")
     .option('-d, --delimiter <char>', 'field delimiter: one character, or tab', ',')
+    .option('--quote <char>', 'quote character', '"')
+    .option('--trim', 'strip spaces around unquoted fields')
+    .option('--comment <char>', 'ignore lines starting with this character')
+    .option('--skip-lines <n>', 'skip this many lines above the header (a preamble)', wholeNumber('--skip-lines'))
+    .option('--no-header', 'the file has no header row; name the columns with --columns')
+    .option('--columns <names>', 'comma-separated column names, with --no-header')
+    .option('--encoding <name>', 'utf-8, latin1 or utf-16le', 'utf-8')
+    .option('--max-record-size <chars>', 'refuse a record larger than this, such as one an unclosed quote runs away with', wholeNumber('--max-record-size'), 1048576)
     .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
     .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
     .option('--json', 'print one JSON object summing up the run on stdout')
     .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
     .option('--password-file <path>', 'file holding the basic-auth password')
     .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')
-    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', collect)
+    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', (value) => {
+      parsed.httpHeaders.push(value);
+      return undefined;
+    })
     .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
     .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
     .option('--key-file <pem>', 'private key of the client certificate')
@@ -111,13 +152,14 @@ export function buildProgram(env: NodeJS.ProcessEnv): Command {
 
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
-  const program = buildProgram(process.env);
+  const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
+  const program = buildProgram(process.env, parsed);
   let files: string[];
-  let options: CliOptions;
+  let options: CliOptions & SharedNameOptions;
   try {
     program.parse(argv);
     files = program.args;
-    options = program.opts<CliOptions>();
+    options = { ...program.opts<CliOptions>(), ...parsed };
   } catch (error) {
     if (error instanceof CommanderError) {
       const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
@@ -136,7 +178,7 @@ export async function main(argv: string[]): Promise<void> {
   await run(files, options);
 }
 
-async function run(files: string[], options: CliOptions): Promise<void> {
+async function run(files: string[], options: CliOptions & SharedNameOptions): Promise<void> {
   const [library, { Reporter, jsonSummary }] = await Promise.all([import('./index.js'), import('./cli/output.js')]);
   const reporter = new Reporter({
     quiet: options.quiet === true,
@@ -199,7 +241,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function toPushOptions(
   files: string[],
-  options: CliOptions,
+  options: CliOptions & SharedNameOptions,
   library: Pick<typeof import('./index.js'), 'parseGroupingLabel' | 'parseHeader'>,
   secrets: TransportSecrets,
   onAttempt: (event: AttemptEvent) => void,
@@ -214,11 +256,23 @@ function toPushOptions(
     valueColumns: options.valueColumn ?? [],
     method: options.method,
     strict: options.strict === true,
-    delimiter: options.delimiter,
+    labelColumns: options.labelColumn,
+    ignoreColumns: options.ignoreColumn ?? [],
+    metricColumn: options.metricColumn,
+    columns: options.columns?.split(',').map((name) => name.trim()),
+    dialect: {
+      delimiter: options.delimiter,
+      quote: options.quote,
+      trim: options.trim === true,
+      comment: options.comment,
+      skipLines: options.skipLines,
+      encoding: options.encoding,
+      maxRecordSize: options.maxRecordSize,
+    },
     transport: {
       timeoutMs: options.timeout * 1000,
       retries: options.retries,
-      headers: Object.fromEntries((options.header ?? []).map(library.parseHeader)),
+      headers: Object.fromEntries(options.httpHeaders.map(library.parseHeader)),
       credentials: secrets.credentials,
       bearerToken: secrets.bearerToken,
       tls: secrets.tls,
@@ -229,7 +283,7 @@ function toPushOptions(
 }
 
 /** Checks that need no file and no library, so a mistyped command answers at once. */
-function usageProblem(files: string[], options: CliOptions): string | undefined {
+function usageProblem(files: string[], options: CliOptions & SharedNameOptions): string | undefined {
   if (options.delete) {
     if (files.length > 0) return '--delete takes no file: it deletes the whole group named by --job and --label';
     if (options.dryRun) return '--delete and --dry-run cannot be combined';
@@ -238,5 +292,7 @@ function usageProblem(files: string[], options: CliOptions): string | undefined 
   if (files.length === 0) return 'no CSV file given; pass a path, or - for standard input';
   if (files.filter((file) => file === '-').length > 1) return 'standard input (-) can be read only once';
   if (options.dryRun && options.json) return '--dry-run and --json both print on stdout; use one of them';
+  if (!options.csvHeader && options.columns === undefined) return '--no-header needs --columns to name the columns, e.g. --columns host,region,value';
+  if (options.csvHeader && options.columns !== undefined) return '--columns names the columns of a file without a header row; add --no-header';
   return undefined;
 }

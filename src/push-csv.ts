@@ -1,5 +1,5 @@
 import { readHeader } from './csv/header.js';
-import { DEFAULT_DIALECT, parseDelimiter, type CsvDialect } from './csv/dialect.js';
+import { resolveDialect, type CsvDialectOptions } from './csv/dialect.js';
 import { readCsvRecords } from './csv/read-records.js';
 import { sourceName, type CsvSource } from './csv/source.js';
 import { CsvPushError, inputError, usageError } from './errors.js';
@@ -30,12 +30,22 @@ export interface GroupOptions {
 
 export interface CsvOptions {
   readonly sources: readonly CsvSource[];
-  /** Gauge name; by default each file's base name, cleaned. Required for streams. */
+  /**
+   * Gauge name; by default each file's base name, cleaned. Required for streams, unless
+   * `metricColumn` names the gauges, in which case it is a prefix.
+   */
   readonly metric?: string;
   readonly description?: string;
   /** Columns holding sample values; each becomes gauge `<metric>_<column>`. Without any, every row's value is 1. */
   readonly valueColumns?: readonly string[];
-  readonly delimiter?: string;
+  /** Only these columns become labels (default: every column with no other role). */
+  readonly labelColumns?: readonly string[];
+  readonly ignoreColumns?: readonly string[];
+  /** Long format: this column's cell names each row's gauge. */
+  readonly metricColumn?: string;
+  /** Column names for a file without a header row; its first line is then data. */
+  readonly columns?: readonly string[];
+  readonly dialect?: CsvDialectOptions;
   /** Fail, pushing nothing, when any row would be skipped or replaced by a later duplicate. */
   readonly strict?: boolean;
 }
@@ -61,44 +71,43 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
       `--metric "${options.metric}" is not a valid metric name (letters, digits, _ and :, not starting with a digit)`,
     );
   }
-  const dialect: CsvDialect = {
-    ...DEFAULT_DIALECT,
-    ...(options.delimiter === undefined ? {} : { delimiter: parseDelimiter(options.delimiter) }),
-  };
+  const dialect = resolveDialect(options.dialect ?? {});
+  const mapping = (metric: string | undefined) => ({
+    metric,
+    description: options.description,
+    valueColumns: options.valueColumns ?? [],
+    labelColumns: options.labelColumns,
+    ignoreColumns: options.ignoreColumns ?? [],
+    metricColumn: options.metricColumn,
+    groupingLabelNames: ['job', ...groupingLabelNames],
+  });
   const seriesSet = new SeriesSet();
   const findings: RowFindings = { rowsRead: 0, skipped: [], duplicates: [] };
   const warnings: string[] = [];
 
   for (const source of options.sources) {
     const file = sourceName(source);
-    const metric = options.metric ?? defaultMetricName(source);
-    let mapper: RowMapper | undefined;
+    const metric = options.metric ?? (options.metricColumn === undefined ? defaultMetricName(source) : undefined);
     const rowsBefore = findings.rowsRead;
+    let mapper =
+      options.columns === undefined
+        ? undefined
+        : new RowMapper(file, readHeader(options.columns, '--columns'), '--columns', mapping(metric), seriesSet, findings);
+    let sawRecord = false;
     for await (const record of readCsvRecords(source, dialect)) {
+      sawRecord = true;
       if (mapper === undefined) {
-        const header = readHeader(record.cells, file, record.line);
-        mapper = new RowMapper(
-          file,
-          header,
-          record.line,
-          {
-            metric,
-            description: options.description,
-            valueColumns: options.valueColumns ?? [],
-            groupingLabelNames: ['job', ...groupingLabelNames],
-          },
-          seriesSet,
-          findings,
-        );
+        const location = `${file}:${record.line}`;
+        mapper = new RowMapper(file, readHeader(record.cells, location), location, mapping(metric), seriesSet, findings);
         continue;
       }
       mapper.add(record);
     }
-    if (mapper === undefined) {
+    if (!sawRecord && options.columns === undefined) {
       throw inputError(`${file}: the file is empty; its first line must be a header naming the columns`);
     }
     if (findings.rowsRead === rowsBefore) {
-      warnings.push(`${file} has a header but no data rows, so it adds no series`);
+      warnings.push(`${file} has ${options.columns === undefined ? 'a header but ' : ''}no data rows, so it adds no series`);
     }
   }
   return { seriesSet, findings, warnings };
@@ -106,7 +115,7 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
 
 function defaultMetricName(source: CsvSource): string {
   if (!('path' in source)) {
-    throw usageError(`--metric is required when reading ${source.name}: there is no file name to take it from`);
+    throw usageError(`--metric (or --metric-column) is required when reading ${source.name}: there is no file name to take it from`);
   }
   const name = metricNameFromFileName(source.path);
   if (name === '') {

@@ -8,13 +8,16 @@ export interface Header {
   readonly names: readonly string[];
 }
 
-/** Turns the header row into label names, refusing names Prometheus or the gateway would reject. */
-export function readHeader(cells: readonly string[], file: string, line: number): Header {
+/**
+ * Turns the header row into label names, refusing names Prometheus or the gateway would reject.
+ * `location` says where the names came from: `file.csv:1`, or `--columns`.
+ */
+export function readHeader(cells: readonly string[], location: string): Header {
   const trimmed = cells.map((cell) => cell.trim());
   const names: string[] = [];
   const firstColumnByName = new Map<string, number>();
   trimmed.forEach((cell, index) => {
-    const where = `${file}:${line}: column ${index + 1}`;
+    const where = `${location}: column ${index + 1}`;
     const name = cleanName(cell);
     if (name === '') {
       throw inputError(`${where} has an empty header; give every column a name`);

@@ -22,6 +22,14 @@ export function cleanName(text: string): string {
   return /^[0-9]/.test(replaced) ? `_${replaced}` : replaced;
 }
 
+/** Like cleanName, but keeps the colons metric names may hold (`job:requests:rate5m`). */
+export function cleanMetricName(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  const replaced = trimmed.replace(/[^A-Za-z0-9_:]/g, '_');
+  return /^[0-9]/.test(replaced) ? `_${replaced}` : replaced;
+}
+
 /** `disk-usage.csv` gives `disk_usage`; `.csv.gz` and similar double extensions are dropped whole. */
 export function metricNameFromFileName(fileName: string): string {
   const baseName = fileName.split(/[\\/]/).pop() ?? '';

@@ -1,7 +1,8 @@
-import { inputError } from '../errors.js';
+import { inputError, usageError } from '../errors.js';
 import { findColumn, type Header } from '../csv/header.js';
 import type { CsvRecord } from '../csv/read-records.js';
-import type { GaugeFamily, SeriesSet } from './series-set.js';
+import { cleanMetricName } from './names.js';
+import type { GaugeFamily, SampleOrigin, SeriesSet } from './series-set.js';
 import { parseSampleValue } from './values.js';
 
 export interface SkippedRow {
@@ -19,10 +20,15 @@ export interface DuplicateRow {
 }
 
 export interface MappingOptions {
-  /** The gauge name, already validated; value columns get `<metric>_<column>`. */
-  readonly metric: string;
+  /** The gauge name, already validated; a prefix when a metric column names the gauges. */
+  readonly metric: string | undefined;
   readonly description: string | undefined;
   readonly valueColumns: readonly string[];
+  /** When given, only these columns become labels. */
+  readonly labelColumns: readonly string[] | undefined;
+  readonly ignoreColumns: readonly string[];
+  /** Column whose cell names each row's gauge (long format). */
+  readonly metricColumn: string | undefined;
   /** Label names the gateway sets from the grouping key and would overwrite in the body. */
   readonly groupingLabelNames: readonly string[];
 }
@@ -34,50 +40,74 @@ export interface RowFindings {
   readonly duplicates: DuplicateRow[];
 }
 
-interface ValueGauge {
+interface ValueColumn {
   readonly column: number;
   readonly header: string;
-  readonly family: GaugeFamily;
+  /** `_<column>` appended to the gauge name, or '' when the one value column needs no suffix. */
+  readonly suffix: string;
+  readonly help: string;
 }
+
+const COUNT_HELP = 'One sample of value 1 per CSV row, pushed by csv-push.';
 
 /** Turns the rows of one CSV source into samples, after its header has fixed the columns' roles. */
 export class RowMapper {
-  private readonly file: string;
-  private readonly header: Header;
   private readonly labelColumns: readonly number[];
   private readonly labelNames: readonly string[];
-  private readonly valueGauges: readonly ValueGauge[];
-  private readonly countOnlyFamily: GaugeFamily | undefined;
-  private readonly findings: RowFindings;
+  private readonly valueColumns: readonly ValueColumn[];
+  private readonly metricColumn: number | undefined;
+  /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
+  private readonly fixedFamilies: readonly GaugeFamily[] | undefined;
+  private readonly metricPrefix: string;
 
-  constructor(file: string, header: Header, headerLine: number, options: MappingOptions, seriesSet: SeriesSet, findings: RowFindings) {
-    this.file = file;
-    this.header = header;
-    this.findings = findings;
+  constructor(
+    private readonly file: string,
+    private readonly header: Header,
+    /** Where the names came from, for messages: `file.csv:1`, or `--columns`. */
+    headerLocation: string,
+    options: MappingOptions,
+    private readonly seriesSet: SeriesSet,
+    private readonly findings: RowFindings,
+  ) {
+    const find = (wanted: string, option: string) => findColumn(header, wanted, option, file);
+    const roleOf = new Map<number, string>();
+    const claim = (column: number, role: string) => {
+      const earlier = roleOf.get(column);
+      if (earlier !== undefined && earlier !== role) {
+        throw usageError(`column "${header.cells[column]}" of ${file} is named by both ${earlier} and ${role}; give it one role`);
+      }
+      roleOf.set(column, role);
+      return column;
+    };
 
-    const valueColumnIndexes = new Set<number>();
-    const valueGauges: ValueGauge[] = [];
-    for (const wanted of options.valueColumns) {
-      const column = findColumn(header, wanted, '--value-column', file);
-      if (valueColumnIndexes.has(column)) continue;
-      valueColumnIndexes.add(column);
-      const columnName = header.names[column] as string;
-      const help = options.description ?? `Column ${columnName} of the CSV rows pushed by csv-push.`;
-      valueGauges.push({ column, header: header.cells[column] as string, family: seriesSet.family(`${options.metric}_${columnName}`, help) });
-    }
-    this.valueGauges = valueGauges;
-    this.countOnlyFamily =
-      valueGauges.length === 0
-        ? seriesSet.family(options.metric, options.description ?? 'One sample of value 1 per CSV row, pushed by csv-push.')
-        : undefined;
+    const valueIndexes = [...new Set(options.valueColumns.map((wanted) => claim(find(wanted, '--value-column'), '--value-column')))];
+    this.metricColumn = options.metricColumn === undefined ? undefined : claim(find(options.metricColumn, '--metric-column'), '--metric-column');
+    for (const wanted of options.ignoreColumns) claim(find(wanted, '--ignore-column'), '--ignore-column');
+    const labelIndexes =
+      options.labelColumns === undefined
+        ? header.names.map((_, index) => index).filter((index) => !roleOf.has(index))
+        : [...new Set(options.labelColumns.map((wanted) => claim(find(wanted, '--label-column'), '--label-column')))];
 
-    this.labelColumns = header.names.map((_, index) => index).filter((index) => !valueColumnIndexes.has(index));
-    this.labelNames = this.labelColumns.map((index) => header.names[index] as string);
-    for (const column of this.labelColumns) {
+    const longFormat = this.metricColumn !== undefined;
+    this.valueColumns = valueIndexes.map((column) => {
+      const name = header.names[column] as string;
+      const suffix = longFormat && valueIndexes.length === 1 ? '' : `_${name}`;
+      return { column, header: header.cells[column] as string, suffix, help: options.description ?? `Column ${name} of the CSV rows pushed by csv-push.` };
+    });
+    this.metricPrefix = longFormat && options.metric !== undefined ? `${options.metric}_` : '';
+    this.fixedFamilies = longFormat
+      ? undefined
+      : this.valueColumns.length === 0
+        ? [seriesSet.family(options.metric as string, options.description ?? COUNT_HELP)]
+        : this.valueColumns.map((value) => seriesSet.family(`${options.metric}${value.suffix}`, value.help));
+
+    this.labelColumns = labelIndexes;
+    this.labelNames = labelIndexes.map((index) => header.names[index] as string);
+    for (const column of labelIndexes) {
       const name = header.names[column] as string;
       if (options.groupingLabelNames.includes(name)) {
         throw inputError(
-          `${file}:${headerLine}: column ${column + 1} ("${header.cells[column]}") is the label "${name}", which the gateway sets from the grouping key and would overwrite; rename the column${name === 'job' ? '' : ` or drop --label ${name}`}`,
+          `${headerLocation}: column ${column + 1} ("${header.cells[column]}") is the label "${name}", which the gateway sets from the grouping key and would overwrite; rename the column${name === 'job' ? '' : ` or drop --label ${name}`}`,
         );
       }
     }
@@ -90,40 +120,47 @@ export class RowMapper {
       this.skip(line, `expected ${this.header.names.length} columns (as the header has), found ${cells.length}`);
       return;
     }
-    const labelValues = this.labelColumns.map((column) => cells[column] as string);
-    const origin = { file: this.file, line };
-
-    if (this.countOnlyFamily !== undefined) {
-      this.noteReplaced(line, this.countOnlyFamily.set(this.labelNames, labelValues, 1, origin));
-      return;
-    }
+    const families = this.fixedFamilies ?? this.familiesNamedBy(cells, line);
+    if (families === undefined) return;
 
     const values: number[] = [];
-    for (const gauge of this.valueGauges) {
-      const cell = cells[gauge.column] as string;
-      const value = parseSampleValue(cell);
-      if (value === undefined) {
+    for (const value of this.valueColumns) {
+      const cell = cells[value.column] as string;
+      const parsed = parseSampleValue(cell);
+      if (parsed === undefined) {
         this.skip(
           line,
-          `column ${gauge.column + 1} ("${gauge.header}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf or -Inf)`,
+          `column ${value.column + 1} ("${value.header}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`,
         );
         return;
       }
-      values.push(value);
+      values.push(parsed);
     }
-    let replaced: ReturnType<GaugeFamily['set']>;
-    this.valueGauges.forEach((gauge, index) => {
-      replaced = gauge.family.set(this.labelNames, labelValues, values[index] as number, origin) ?? replaced;
+
+    const labelValues = this.labelColumns.map((column) => cells[column] as string);
+    const origin = { file: this.file, line };
+    let replaced: SampleOrigin | undefined;
+    families.forEach((family, index) => {
+      replaced = family.set(this.labelNames, labelValues, values[index] ?? 1, origin) ?? replaced;
     });
-    this.noteReplaced(line, replaced);
+    if (replaced !== undefined) {
+      this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
+    }
+  }
+
+  /** Long format: the row's own cell names its gauge(s); undefined (row skipped) when it is empty. */
+  private familiesNamedBy(cells: readonly string[], line: number): GaugeFamily[] | undefined {
+    const column = this.metricColumn as number;
+    const name = cleanMetricName(cells[column] as string);
+    if (name === '') {
+      this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") is empty, so the row names no metric`);
+      return undefined;
+    }
+    if (this.valueColumns.length === 0) return [this.seriesSet.family(`${this.metricPrefix}${name}`, COUNT_HELP)];
+    return this.valueColumns.map((value) => this.seriesSet.family(`${this.metricPrefix}${name}${value.suffix}`, value.help));
   }
 
   private skip(line: number, reason: string): void {
     this.findings.skipped.push({ file: this.file, line, reason });
-  }
-
-  private noteReplaced(line: number, replaced: { file: string; line: number } | undefined): void {
-    if (replaced === undefined) return;
-    this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
   }
 }

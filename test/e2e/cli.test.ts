@@ -38,7 +38,7 @@ describe('csv-push as a user runs it', () => {
     const job = uniqueJob();
     const missing = await runCli(['-', '--job', job, '-g', gateway.url], { input: 'a,b\n1,2\n' });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe('error: --metric is required when reading standard input: there is no file name to take it from\n');
+    expect(missing.stderr).toBe('error: --metric (or --metric-column) is required when reading standard input: there is no file name to take it from\n');
     const result = await runCli(['-', '--job', job, '-g', gateway.url, '-m', 'piped', '--value-column', 'b'], { input: 'a,b\n1,2\n' });
     expect(result.code).toBe(0);
     expect((await gateway.group({ job }))?.metrics.piped_b?.samples).toEqual([{ labels: { a: '1' }, value: 2 }]);

@@ -75,7 +75,7 @@ describe('pushing a CSV to a real Pushgateway', () => {
     ];
     for (const [file, expected, delimiter] of cases) {
       const job = uniqueJob();
-      const report = await push({ sources: [{ path: fixture(file) }], job, metric: 'hosts', ...(delimiter ? { delimiter } : {}) });
+      const report = await push({ sources: [{ path: fixture(file) }], job, metric: 'hosts', ...(delimiter ? { dialect: { delimiter } } : {}) });
       expect(report.pushed).toBe(true);
       const samples = (await gateway.group({ job }))?.metrics.hosts?.samples;
       expect(samples?.map((sample) => sample.labels), file).toEqual(expected);
@@ -93,8 +93,8 @@ describe('pushing a CSV to a real Pushgateway', () => {
     const report = await push({ sources: [{ path: file }], job, metric: 'node', valueColumns: ['cpu', 'mem'] });
     expect(report.metrics).toEqual(['node_cpu', 'node_mem']);
     expect(report.skipped).toEqual([
-      { file, line: 5, reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf or -Inf)' },
-      { file, line: 6, reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf or -Inf)' },
+      { file, line: 5, reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
+      { file, line: 6, reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
     ]);
     const group = await gateway.group({ job });
     const byHost = (metric: string) =>

@@ -2,11 +2,11 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readHeader } from '../../src/csv/header.js';
 import { readCsvRecords, type CsvRecord } from '../../src/csv/read-records.js';
-import { DEFAULT_DIALECT, parseDelimiter } from '../../src/csv/dialect.js';
+import { DEFAULT_DIALECT, parseDelimiter, resolveDialect } from '../../src/csv/dialect.js';
 
 async function records(text: string | Buffer, delimiter = ','): Promise<CsvRecord[]> {
   const result: CsvRecord[] = [];
-  for await (const record of readCsvRecords({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, { delimiter })) {
+  for await (const record of readCsvRecords({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, resolveDialect({ delimiter }))) {
     result.push(record);
   }
   return result;
@@ -39,7 +39,7 @@ describe('readCsvRecords', () => {
   });
 
   it('reads tab-separated text', async () => {
-    expect(await records('a\tb\nx, y\tz\n', parseDelimiter('tab'))).toEqual([
+    expect(await records('a\tb\nx, y\tz\n', 'tab')).toEqual([
       { cells: ['a', 'b'], line: 1 },
       { cells: ['x, y', 'z'], line: 2 },
     ]);
@@ -58,18 +58,19 @@ describe('parseDelimiter', () => {
     expect(parseDelimiter(';')).toBe(';');
     expect(parseDelimiter('\\t')).toBe('\t');
     expect(() => parseDelimiter(';;')).toThrow(/one character/);
-    expect(() => parseDelimiter('"')).toThrow(/already means/);
+    expect(() => resolveDialect({ delimiter: '"' })).toThrow('--delimiter and --quote cannot both be "\\""');
+    expect(() => resolveDialect({ delimiter: ';', comment: ';' })).toThrow('--delimiter and --comment cannot both be ";"');
   });
 });
 
 describe('readHeader', () => {
   it('cleans header cells into label names', () => {
-    expect(readHeader([' Host Name ', '2xx', 'rate%'], 'f.csv', 1).names).toEqual(['Host_Name', '_2xx', 'rate_']);
+    expect(readHeader([' Host Name ', '2xx', 'rate%'], 'f.csv:1').names).toEqual(['Host_Name', '_2xx', 'rate_']);
   });
   it('names the file, line and column of a bad header', () => {
-    expect(() => readHeader(['host', ' ', 'x'], 'f.csv', 3)).toThrow('f.csv:3: column 2 has an empty header; give every column a name');
-    expect(() => readHeader(['host', '__name__'], 'f.csv', 1)).toThrow(/f\.csv:1: column 2 header "__name__" starts with "__"/);
-    expect(() => readHeader(['Host Name', 'Host_Name'], 'f.csv', 1)).toThrow(
+    expect(() => readHeader(['host', ' ', 'x'], 'f.csv:3')).toThrow('f.csv:3: column 2 has an empty header; give every column a name');
+    expect(() => readHeader(['host', '__name__'], 'f.csv:1')).toThrow(/f\.csv:1: column 2 header "__name__" starts with "__"/);
+    expect(() => readHeader(['Host Name', 'Host_Name'], 'f.csv:1')).toThrow(
       'f.csv:1: column 2 header "Host_Name" becomes label "Host_Name", as column 1 ("Host Name") does; rename one of them',
     );
   });

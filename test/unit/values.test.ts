@@ -17,12 +17,18 @@ describe('parseSampleValue', () => {
     expect(parseSampleValue(cell)).toBe(expected);
   });
 
+  it('reads true and false, in any case, as 1 and 0', () => {
+    expect(parseSampleValue('true')).toBe(1);
+    expect(parseSampleValue(' FALSE ')).toBe(0);
+    expect(parseSampleValue('True')).toBe(1);
+  });
+
   it('reads NaN in any case', () => {
     expect(parseSampleValue('NaN')).toBeNaN();
     expect(parseSampleValue('nan')).toBeNaN();
   });
 
-  it.each(['', '   ', 'abc', '1,5', '0x10', '1e', '--1', '1_000', 'true', '12abc'])('%j is not a sample value', (cell) => {
+  it.each(['', '   ', 'abc', '1,5', '0x10', '1e', '--1', '1_000', 'yes', 'truthy', '12abc'])('%j is not a sample value', (cell) => {
     expect(parseSampleValue(cell)).toBeUndefined();
   });
 });
