@@ -1,9 +1,9 @@
 import { readHeader } from './csv/header.js';
 import { resolveDialect, type CsvDialectOptions } from './csv/dialect.js';
-import { readCsvRecords } from './csv/read-records.js';
+import { readCsv } from './csv/read-csv.js';
 import { sourceName, type CsvSource } from './csv/source.js';
 import { CsvPushError, inputError, usageError } from './errors.js';
-import { renderExposition } from './metrics/exposition.js';
+import { renderExpositionBody, type ExpositionBody } from './metrics/exposition.js';
 import { isValidMetricName, metricNameFromFileName } from './metrics/names.js';
 import { RowMapper, type RowFindings } from './metrics/row-mapper.js';
 import { SeriesSet } from './metrics/series-set.js';
@@ -94,15 +94,15 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
         ? undefined
         : new RowMapper(file, readHeader(options.columns, '--columns'), '--columns', mapping(metric), seriesSet, findings);
     let sawRecord = false;
-    for await (const record of readCsvRecords(source, dialect)) {
+    await readCsv(source, dialect, (cells, line) => {
       sawRecord = true;
       if (mapper === undefined) {
-        const location = `${file}:${record.line}`;
-        mapper = new RowMapper(file, readHeader(record.cells, location), location, mapping(metric), seriesSet, findings);
-        continue;
+        const location = `${file}:${line}`;
+        mapper = new RowMapper(file, readHeader(cells, location), location, mapping(metric), seriesSet, findings);
+      } else {
+        mapper.add(cells, line);
       }
-      mapper.add(record);
-    }
+    });
     if (!sawRecord && options.columns === undefined) {
       throw inputError(`${file}: the file is empty; its first line must be a header naming the columns`);
     }
@@ -173,7 +173,8 @@ function checkStrict(options: CsvOptions, report: RunReport): void {
 
 /** A push read, checked and rendered, not yet sent: lets a caller report the rows' warnings first. */
 export interface PreparedPush {
-  readonly body: string;
+  /** The exposition text, in UTF-8 chunks. */
+  readonly body: ExpositionBody;
   /** The report as it stands before sending: `pushed` is false. */
   readonly report: RunReport;
   readonly address: GatewayAddress;
@@ -194,7 +195,7 @@ export async function preparePush(options: PushCsvOptions): Promise<PreparedPush
   const collected = await collectSeries(options, labels.map((label) => label.name));
   const report = reportOf('dry-run', options, displayUrl(address.base), method, collected, { pushed: false, attempts: 0, started });
   checkStrict(options, report);
-  const body = await renderExposition(collected.seriesSet);
+  const body = renderExpositionBody(collected.seriesSet);
   return { body, report, address, path, method, transport: options.transport, started };
 }
 
@@ -211,7 +212,7 @@ export async function sendPush(prepared: PreparedPush): Promise<RunReport> {
     durationMs: Math.round(performance.now() - prepared.started),
   });
   try {
-    const answer = await sendToGateway(prepared.address, prepared.method, prepared.path, prepared.body, transport);
+    const answer = await sendToGateway(prepared.address, prepared.method, prepared.path, prepared.body.chunks, transport);
     return finished(true, answer.status);
   } catch (error) {
     if (error instanceof CsvPushError) error.report = finished(false, error.status);

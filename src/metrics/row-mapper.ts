@@ -1,8 +1,7 @@
 import { inputError, usageError } from '../errors.js';
 import { findColumn, type Header } from '../csv/header.js';
-import type { CsvRecord } from '../csv/read-records.js';
 import { cleanMetricName } from './names.js';
-import type { GaugeFamily, SampleOrigin, SeriesSet } from './series-set.js';
+import { LabelRenderer, type GaugeFamily, type SampleOrigin, type SeriesSet } from './series-set.js';
 import { parseSampleValue } from './values.js';
 
 export interface SkippedRow {
@@ -53,7 +52,9 @@ const COUNT_HELP = 'One sample of value 1 per CSV row, pushed by csv-push.';
 /** Turns the rows of one CSV source into samples, after its header has fixed the columns' roles. */
 export class RowMapper {
   private readonly labelColumns: readonly number[];
-  private readonly labelNames: readonly string[];
+  private readonly labels: LabelRenderer;
+  /** Reused for every row: the values of the row being added. */
+  private readonly rowValues: number[];
   private readonly valueColumns: readonly ValueColumn[];
   private readonly metricColumn: number | undefined;
   /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
@@ -102,7 +103,8 @@ export class RowMapper {
         : this.valueColumns.map((value) => seriesSet.family(`${options.metric}${value.suffix}`, value.help));
 
     this.labelColumns = labelIndexes;
-    this.labelNames = labelIndexes.map((index) => header.names[index] as string);
+    this.labels = new LabelRenderer(labelIndexes.map((index) => header.names[index] as string));
+    this.rowValues = this.valueColumns.map(() => 1);
     for (const column of labelIndexes) {
       const name = header.names[column] as string;
       if (options.groupingLabelNames.includes(name)) {
@@ -113,9 +115,8 @@ export class RowMapper {
     }
   }
 
-  add(record: CsvRecord): void {
+  add(cells: readonly string[], line: number): void {
     this.findings.rowsRead++;
-    const { cells, line } = record;
     if (cells.length !== this.header.names.length) {
       this.skip(line, `expected ${this.header.names.length} columns (as the header has), found ${cells.length}`);
       return;
@@ -123,8 +124,9 @@ export class RowMapper {
     const families = this.fixedFamilies ?? this.familiesNamedBy(cells, line);
     if (families === undefined) return;
 
-    const values: number[] = [];
-    for (const value of this.valueColumns) {
+    const values = this.rowValues;
+    for (let index = 0; index < this.valueColumns.length; index++) {
+      const value = this.valueColumns[index] as ValueColumn;
       const cell = cells[value.column] as string;
       const parsed = parseSampleValue(cell);
       if (parsed === undefined) {
@@ -134,15 +136,15 @@ export class RowMapper {
         );
         return;
       }
-      values.push(parsed);
+      values[index] = parsed;
     }
 
-    const labelValues = this.labelColumns.map((column) => cells[column] as string);
+    const labelsText = this.labels.render(cells, this.labelColumns);
     const origin = { file: this.file, line };
     let replaced: SampleOrigin | undefined;
-    families.forEach((family, index) => {
-      replaced = family.set(this.labelNames, labelValues, values[index] ?? 1, origin) ?? replaced;
-    });
+    for (let index = 0; index < families.length; index++) {
+      replaced = (families[index] as GaugeFamily).set(labelsText, values[index] ?? 1, origin) ?? replaced;
+    }
     if (replaced !== undefined) {
       this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
     }

@@ -1,11 +1,10 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { promisify } from 'node:util';
-import { gzip as gzipCallback } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { CsvPushError, usageError } from '../errors.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 
-const gzip = promisify(gzipCallback);
 
 export type HttpMethod = 'PUT' | 'POST' | 'DELETE';
 
@@ -79,13 +78,13 @@ export async function sendToGateway(
   address: GatewayAddress,
   method: HttpMethod,
   path: string,
-  body: string | undefined,
+  body: readonly Buffer[] | undefined,
   transport: TransportOptions,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
   const headers = await requestHeaders(address, transport);
-  const payload = body === undefined ? undefined : transport.gzip ? await gzip(body) : Buffer.from(body, 'utf8');
-  if (payload !== undefined) headers['content-length'] = String(payload.length);
+  const payload = body === undefined ? undefined : transport.gzip ? await gzipChunks(body) : body;
+  if (payload !== undefined) headers['content-length'] = String(payload.reduce((total, chunk) => total + chunk.length, 0));
   const agent = createAgent(address.base, transport.tls);
   const attempts = transport.retries + 1;
   const started = performance.now();
@@ -164,7 +163,7 @@ function attemptOnce(
   method: HttpMethod,
   path: string,
   headers: Record<string, string>,
-  payload: Buffer | undefined,
+  payload: readonly Buffer[] | undefined,
   agent: http.Agent,
   timeoutMs: number,
   url: string,
@@ -210,8 +209,22 @@ function attemptOnce(
         reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
       });
     });
-    request.end(payload);
+    if (payload === undefined) request.end();
+    else Readable.from(payload).pipe(request);
   });
+}
+
+async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
+  const compressed: Buffer[] = [];
+  const gzip = createGzip();
+  gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
+  const done = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve);
+    gzip.on('error', reject);
+  });
+  Readable.from(chunks).pipe(gzip);
+  await done;
+  return compressed;
 }
 
 const TLS_UNTRUSTED = new Set([

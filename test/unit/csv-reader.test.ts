@@ -1,18 +1,23 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readHeader } from '../../src/csv/header.js';
-import { readCsvRecords, type CsvRecord } from '../../src/csv/read-records.js';
+import { readCsv } from '../../src/csv/read-csv.js';
+
+interface CsvRecord {
+  readonly cells: string[];
+  readonly line: number;
+}
 import { DEFAULT_DIALECT, parseDelimiter, resolveDialect } from '../../src/csv/dialect.js';
 
 async function records(text: string | Buffer, delimiter = ','): Promise<CsvRecord[]> {
   const result: CsvRecord[] = [];
-  for await (const record of readCsvRecords({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, resolveDialect({ delimiter }))) {
-    result.push(record);
-  }
+  await readCsv({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, resolveDialect({ delimiter }), (cells, line) => {
+    result.push({ cells, line });
+  });
   return result;
 }
 
-describe('readCsvRecords', () => {
+describe('readCsv', () => {
   it('follows RFC 4180 quoting and reports the line each record starts on', async () => {
     expect(await records('a,b\n"x, y","say ""hi"""\n"two\nlines",z\nlast,row')).toEqual([
       { cells: ['a', 'b'], line: 1 },
@@ -27,6 +32,15 @@ describe('readCsvRecords', () => {
       { cells: ['a', 'b'], line: 1 },
       { cells: ['1', '2'], line: 3 },
       { cells: ['3', '4'], line: 6 },
+    ]);
+  });
+
+  it('accepts LF and CRLF mixed in one file, without folding a line into a field', async () => {
+    expect(await records('a,b\r\n1,2\n3,"x\r\ny"\r\n5,6\n')).toEqual([
+      { cells: ['a', 'b'], line: 1 },
+      { cells: ['1', '2'], line: 2 },
+      { cells: ['3', 'x\r\ny'], line: 3 },
+      { cells: ['5', '6'], line: 5 },
     ]);
   });
 
@@ -46,10 +60,7 @@ describe('readCsvRecords', () => {
   });
 
   it('says when a file cannot be read', async () => {
-    const reading = async () => {
-      for await (const record of readCsvRecords({ path: '/nonexistent/data.csv' }, DEFAULT_DIALECT)) void record;
-    };
-    await expect(reading()).rejects.toThrow('cannot read /nonexistent/data.csv: no such file; check the path');
+    await expect(readCsv({ path: '/nonexistent/data.csv' }, DEFAULT_DIALECT, () => {})).rejects.toThrow('cannot read /nonexistent/data.csv: no such file; check the path');
   });
 });
 
