@@ -1,4 +1,3 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli.js';
-
-await main(process.argv);
+// CommonJS (see bin/package.json): Node starts it without its ES module loader, a few ms sooner.
+require('../dist/csv-push.cjs').main(process.argv);

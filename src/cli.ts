@@ -209,7 +209,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
       report = prepared.report;
       reporter.rowWarnings(report);
       if (options.dryRun) {
-        for (const chunk of prepared.body.chunks) process.stdout.write(chunk);
+        for (const chunk of prepared.body.chunks()) process.stdout.write(chunk);
       } else {
         warnedRows = true;
         report = await library.sendPush(prepared);

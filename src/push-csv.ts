@@ -3,7 +3,7 @@ import { resolveDialect, type CsvDialectOptions } from './csv/dialect.js';
 import { readCsv } from './csv/read-csv.js';
 import { sourceName, type CsvSource } from './csv/source.js';
 import { CsvPushError, inputError, usageError } from './errors.js';
-import { renderExpositionBody, type ExpositionBody } from './metrics/exposition.js';
+import { expositionBody, type ExpositionBody } from './metrics/exposition.js';
 import { isValidMetricName, metricNameFromFileName } from './metrics/names.js';
 import { RowMapper, type RowFindings } from './metrics/row-mapper.js';
 import { SeriesSet } from './metrics/series-set.js';
@@ -55,6 +55,8 @@ export interface PushCsvOptions extends GroupOptions, CsvOptions {
   readonly method?: 'put' | 'post';
 }
 
+// Durations use Date.now(): millisecond resolution is all a report shows, and `performance`
+// loads a module on first use, which a 100-row run notices.
 const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 10_000, retries: 2 };
 
 interface Collected {
@@ -156,7 +158,7 @@ function reportOf(
     pushed: outcome.pushed,
     status: outcome.status,
     attempts: outcome.attempts,
-    durationMs: Math.round(performance.now() - outcome.started),
+    durationMs: Math.round(Date.now() - outcome.started),
   };
 }
 
@@ -173,7 +175,7 @@ function checkStrict(options: CsvOptions, report: RunReport): void {
 
 /** A push read, checked and rendered, not yet sent: lets a caller report the rows' warnings first. */
 export interface PreparedPush {
-  /** The exposition text, in UTF-8 chunks. */
+  /** The exposition text, rendered in UTF-8 chunks as they are taken. */
   readonly body: ExpositionBody;
   /** The report as it stands before sending: `pushed` is false. */
   readonly report: RunReport;
@@ -186,7 +188,7 @@ export interface PreparedPush {
 
 /** Reads the CSV sources and renders the exposition text a push would send, sending nothing. */
 export async function preparePush(options: PushCsvOptions): Promise<PreparedPush> {
-  const started = performance.now();
+  const started = Date.now();
   if (options.method !== undefined && options.method !== 'put' && options.method !== 'post') {
     throw usageError(`--method must be put or post, not "${String(options.method)}"`);
   }
@@ -195,7 +197,7 @@ export async function preparePush(options: PushCsvOptions): Promise<PreparedPush
   const collected = await collectSeries(options, labels.map((label) => label.name));
   const report = reportOf('dry-run', options, displayUrl(address.base), method, collected, { pushed: false, attempts: 0, started });
   checkStrict(options, report);
-  const body = renderExpositionBody(collected.seriesSet);
+  const body = expositionBody(collected.seriesSet);
   return { body, report, address, path, method, transport: options.transport, started };
 }
 
@@ -209,10 +211,10 @@ export async function sendPush(prepared: PreparedPush): Promise<RunReport> {
     pushed,
     status,
     attempts,
-    durationMs: Math.round(performance.now() - prepared.started),
+    durationMs: Math.round(Date.now() - prepared.started),
   });
   try {
-    const answer = await sendToGateway(prepared.address, prepared.method, prepared.path, prepared.body.chunks, transport);
+    const answer = await sendToGateway(prepared.address, prepared.method, prepared.path, prepared.body, transport);
     return finished(true, answer.status);
   } catch (error) {
     if (error instanceof CsvPushError) error.report = finished(false, error.status);
@@ -238,7 +240,7 @@ function withAttemptCount(transport: Partial<TransportOptions> | undefined, coun
 
 /** Deletes the whole group (job plus grouping labels) from the gateway. */
 export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
-  const started = performance.now();
+  const started = Date.now();
   const { address, path } = resolveGroup(options);
   const gateway = displayUrl(address.base);
   const answer = await sendToGateway(address, 'DELETE', path, undefined, { ...DEFAULT_TRANSPORT, ...options.transport });

@@ -89,7 +89,12 @@ export class Reporter {
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? singular : pluralForm}`;
+  return `${groupThousands(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** 1234567 -> "1,234,567", without toLocaleString, whose first call loads ICU data (several ms). */
+function groupThousands(count: number): string {
+  return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function formatDuration(ms: number): string {

@@ -7,8 +7,8 @@ import type { TextEncoding } from './dialect.js';
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Gunzips the stream when its first bytes are gzip's magic number, whatever the file is called. */
-export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer>, file: string): AsyncGenerator<Buffer> {
-  const iterator = chunks[Symbol.asyncIterator]();
+export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer> | Iterable<Buffer>, file: string): AsyncGenerator<Buffer> {
+  const iterator = Symbol.asyncIterator in chunks ? chunks[Symbol.asyncIterator]() : chunks[Symbol.iterator]();
   // A pipe may deliver a single byte first; the magic number needs two.
   let head: Buffer = Buffer.alloc(0);
   while (head.length < GZIP_MAGIC.length) {

@@ -4,11 +4,19 @@ import type { SeriesSet } from './series-set.js';
 // same gauges (test/unit/exposition-equivalence.test.ts holds it to that). prom-client itself is
 // not loaded at run time: it costs start-up and holds every series as an object.
 
-const NEEDS_LABEL_ESCAPE = /[\\\n"]/;
 const NEEDS_HELP_ESCAPE = /[\\\n]/;
 
+/** A plain scan beats a regular expression on the short values labels hold (it runs per cell). */
+function needsLabelEscape(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code === 92 || code === 34 || code === 10) return true;
+  }
+  return false;
+}
+
 export function escapeLabelValue(value: string): string {
-  if (!NEEDS_LABEL_ESCAPE.test(value)) return value;
+  if (!needsLabelEscape(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 }
 
@@ -25,40 +33,42 @@ export function formatSampleValue(value: number): string {
   return `${value}`;
 }
 
-/** The exposition text in pieces of about this many characters, so no single giant string is built. */
-const CHUNK_CHARACTERS = 1 << 20;
+/** Lines per chunk of the body: the text is built in pieces, never as one giant string. */
+const LINES_PER_CHUNK = 8192;
 
+/**
+ * The exposition text as UTF-8 chunks, rendered as they are taken: a push sends each chunk
+ * while the gateway parses the previous one, and a retry renders them again.
+ */
 export interface ExpositionBody {
-  readonly chunks: readonly Buffer[];
-  readonly byteLength: number;
+  chunks(): Iterable<Buffer>;
 }
 
-export function renderExpositionBody(seriesSet: SeriesSet): ExpositionBody {
-  const chunks: Buffer[] = [];
-  let byteLength = 0;
-  let pending = '';
-  const flush = () => {
-    const chunk = Buffer.from(pending, 'utf8');
-    chunks.push(chunk);
-    byteLength += chunk.length;
-    pending = '';
-  };
+export function expositionBody(seriesSet: SeriesSet): ExpositionBody {
+  return { chunks: () => renderChunks(seriesSet) };
+}
+
+function* renderChunks(seriesSet: SeriesSet): Generator<Buffer> {
+  let pieces: string[] = [];
   let first = true;
   for (const family of seriesSet.families()) {
     const name = escapeHelp(family.name);
-    pending += `${first ? '' : '\n\n'}# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} gauge`;
+    pieces.push(`${first ? '' : '\n\n'}# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} gauge`);
     first = false;
     const linePrefix = `\n${family.name}`;
-    for (const [labelsText, value] of family.series()) {
-      pending += `${linePrefix}${labelsText} ${formatSampleValue(value)}`;
-      if (pending.length >= CHUNK_CHARACTERS) flush();
+    for (let index = 0; index < family.size; index++) {
+      pieces.push(linePrefix, family.labelsTextAt(index), ' ', formatSampleValue(family.valueAt(index)));
+      if (pieces.length >= 4 * LINES_PER_CHUNK) {
+        // join() builds one flat string; appending line by line would build a tree of cons strings.
+        yield Buffer.from(pieces.join(''), 'utf8');
+        pieces = [];
+      }
     }
   }
-  pending += '\n';
-  flush();
-  return { chunks, byteLength };
+  pieces.push('\n');
+  yield Buffer.from(pieces.join(''), 'utf8');
 }
 
 export function renderExposition(seriesSet: SeriesSet): string {
-  return Buffer.concat(renderExpositionBody(seriesSet).chunks as Buffer[]).toString('utf8');
+  return Buffer.concat(Array.from(renderChunks(seriesSet))).toString('utf8');
 }

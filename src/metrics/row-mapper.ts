@@ -60,6 +60,7 @@ export class RowMapper {
   /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
   private readonly fixedFamilies: readonly GaugeFamily[] | undefined;
   private readonly metricPrefix: string;
+  private readonly fileIndex: number;
 
   constructor(
     private readonly file: string,
@@ -102,6 +103,7 @@ export class RowMapper {
         ? [seriesSet.family(options.metric as string, options.description ?? COUNT_HELP)]
         : this.valueColumns.map((value) => seriesSet.family(`${options.metric}${value.suffix}`, value.help));
 
+    this.fileIndex = seriesSet.fileIndex(file);
     this.labelColumns = labelIndexes;
     this.labels = new LabelRenderer(labelIndexes.map((index) => header.names[index] as string));
     this.rowValues = this.valueColumns.map(() => 1);
@@ -140,10 +142,9 @@ export class RowMapper {
     }
 
     const labelsText = this.labels.render(cells, this.labelColumns);
-    const origin = { file: this.file, line };
     let replaced: SampleOrigin | undefined;
     for (let index = 0; index < families.length; index++) {
-      replaced = (families[index] as GaugeFamily).set(labelsText, values[index] ?? 1, origin) ?? replaced;
+      replaced = (families[index] as GaugeFamily).set(labelsText, values[index] ?? 1, line, this.fileIndex) ?? replaced;
     }
     if (replaced !== undefined) {
       this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });

@@ -1,8 +1,9 @@
 import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { CsvPushError, usageError } from '../errors.js';
+import type { ExpositionBody } from '../metrics/exposition.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 
 
@@ -78,28 +79,31 @@ export async function sendToGateway(
   address: GatewayAddress,
   method: HttpMethod,
   path: string,
-  body: readonly Buffer[] | undefined,
+  body: ExpositionBody | undefined,
   transport: TransportOptions,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
   const headers = await requestHeaders(address, transport);
-  const payload = body === undefined ? undefined : transport.gzip ? await gzipChunks(body) : body;
-  if (payload !== undefined) headers['content-length'] = String(payload.reduce((total, chunk) => total + chunk.length, 0));
-  const agent = createAgent(address.base, transport.tls);
+  // Compressed once, as a whole; plain text is rendered while it is sent (chunked encoding),
+  // so the gateway parses one piece while the next is being rendered.
+  const payload: ExpositionBody | undefined =
+    body !== undefined && transport.gzip ? await gzipped(body) : body;
+  const agent = await createAgent(address.base, transport.tls);
+  const client: HttpModule = address.base.protocol === 'https:' ? await import('node:https') : http;
   const attempts = transport.retries + 1;
-  const started = performance.now();
+  const started = Date.now();
   try {
     for (let attempt = 1; ; attempt++) {
-      const attemptStarted = performance.now();
+      const attemptStarted = Date.now();
       let answer: RawAnswer | undefined;
       let failure: AttemptFailure | undefined;
       try {
-        answer = await attemptOnce(address.base, method, path, headers, payload, agent, transport.timeoutMs, url);
+        answer = await attemptOnce(client, address.base, method, path, headers, payload, agent, transport.timeoutMs, url);
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         failure = error;
       }
-      const elapsedMs = performance.now() - attemptStarted;
+      const elapsedMs = Date.now() - attemptStarted;
       const status = answer?.status;
       if (status !== undefined && (status === 200 || status === 202)) {
         transport.onAttempt?.({ attempt, attempts, method, url, status, elapsedMs });
@@ -115,7 +119,7 @@ export async function sendToGateway(
         ...(retryInMs === undefined ? {} : { retryInMs }),
       });
       if (retryInMs === undefined) {
-        const tried = attempt > 1 ? ` (after ${attempt} attempts in ${formatSeconds(performance.now() - started)})` : '';
+        const tried = attempt > 1 ? ` (after ${attempt} attempts in ${formatSeconds(Date.now() - started)})` : '';
         if (failure !== undefined) throw new CsvPushError(failure.code, `${failure.message}${tried}`);
         throw refusal(method, url, answer as RawAnswer, tried, address);
       }
@@ -146,8 +150,10 @@ async function requestHeaders(address: GatewayAddress, transport: TransportOptio
   return headers;
 }
 
-function createAgent(base: URL, tls: TlsOptions | undefined): http.Agent {
+/** node:https is loaded only for https gateways: most pushes go to plain http, and it costs start-up. */
+async function createAgent(base: URL, tls: TlsOptions | undefined): Promise<http.Agent> {
   if (base.protocol === 'http:') return new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const https = await import('node:https');
   return new https.Agent({
     keepAlive: true,
     maxSockets: 1,
@@ -158,18 +164,21 @@ function createAgent(base: URL, tls: TlsOptions | undefined): http.Agent {
   });
 }
 
+type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
+
 function attemptOnce(
+  client: HttpModule,
   base: URL,
   method: HttpMethod,
   path: string,
   headers: Record<string, string>,
-  payload: readonly Buffer[] | undefined,
+  payload: ExpositionBody | undefined,
   agent: http.Agent,
   timeoutMs: number,
   url: string,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = (base.protocol === 'https:' ? https : http).request({
+    const request = client.request({
       protocol: base.protocol,
       hostname: base.hostname.replace(/^\[|\]$/g, ''),
       port: base.port === '' ? undefined : Number(base.port),
@@ -209,12 +218,30 @@ function attemptOnce(
         reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
       });
     });
-    if (payload === undefined) request.end();
-    else Readable.from(payload).pipe(request);
+    writeBody(request, payload);
   });
 }
 
-async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
+/** Writes the chunks as the socket takes them, without a stream between (cheaper to set up). */
+function writeBody(request: http.ClientRequest, payload: ExpositionBody | undefined): void {
+  if (payload === undefined) {
+    request.end();
+    return;
+  }
+  const chunks = payload.chunks()[Symbol.iterator]();
+  const writeMore = (): void => {
+    for (let next = chunks.next(); next.done !== true; next = chunks.next()) {
+      if (!request.write(next.value)) {
+        request.once('drain', writeMore);
+        return;
+      }
+    }
+    request.end();
+  };
+  writeMore();
+}
+
+async function gzipped(body: ExpositionBody): Promise<ExpositionBody> {
   const compressed: Buffer[] = [];
   const gzip = createGzip();
   gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
@@ -222,9 +249,9 @@ async function gzipChunks(chunks: readonly Buffer[]): Promise<Buffer[]> {
     gzip.on('end', resolve);
     gzip.on('error', reject);
   });
-  Readable.from(chunks).pipe(gzip);
+  Readable.from(body.chunks()).pipe(gzip);
   await done;
-  return compressed;
+  return { chunks: () => compressed };
 }
 
 const TLS_UNTRUSTED = new Set([

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import type { BasicCredentials } from './gateway-url.js';
 import type { TlsOptions } from './http-client.js';
@@ -24,7 +24,8 @@ export interface TransportSecrets {
 
 async function readOptionFile(path: string, option: string): Promise<Buffer> {
   try {
-    return await readFile(path);
+    // Synchronous: these files are small, and node:fs/promises costs start-up.
+    return readFileSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');

@@ -91,7 +91,7 @@ async function csvPushRendering(csv: GeneratedCsv, metric: string): Promise<stri
     valueColumns: csv.valueColumns,
     sources: [{ name: 'generated.csv', stream: Readable.from([Buffer.from(csv.text)]) }],
   });
-  return Buffer.concat(prepared.body.chunks as Buffer[]).toString('utf8');
+  return Buffer.concat(Array.from(prepared.body.chunks())).toString('utf8');
 }
 
 describe("csv-push's exposition text is byte for byte prom-client's", () => {
