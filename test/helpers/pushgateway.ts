@@ -1,7 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-
-export const PUSHGATEWAY_BINARY = process.env.PUSHGATEWAY_BINARY ?? 'prometheus-pushgateway';
+import { startLocalPushgateway } from '../../scripts/local-pushgateway.mjs';
 
 export interface GatewaySample {
   readonly labels: Record<string, string>;
@@ -23,93 +20,39 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** A loopback port nobody listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-function requireBinary(): void {
-  const probe = spawnSync(PUSHGATEWAY_BINARY, ['--version'], { encoding: 'utf8' });
-  if (probe.error !== undefined) {
-    throw new Error(
-      `${PUSHGATEWAY_BINARY} is not installed, and the tests need a real Pushgateway: run \`apt-get update && apt-get install -y prometheus-pushgateway\` (as .ci/run does), or set PUSHGATEWAY_BINARY`,
-    );
-  }
-}
-
 export interface GatewayStartOptions {
   /** Extra flags, e.g. `--web.config.file=...` or `--web.route-prefix=/pgw`. */
   readonly args?: readonly string[];
   /** Path prefix the gateway serves under (must match --web.route-prefix when given). */
   readonly prefix?: string;
   readonly scheme?: 'http' | 'https';
-  /** Fetch options for readiness and read-back on a secured gateway. */
-  readonly readHeaders?: Record<string, string>;
+  /** How to GET JSON from it: a secured gateway needs a CA, a client certificate or credentials. */
   readonly readBack?: (url: string) => Promise<unknown>;
 }
 
+async function fetchJson(url: string): Promise<unknown> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** A real Pushgateway for one test file, read back through its JSON API. */
 export async function startPushgateway(options: GatewayStartOptions = {}): Promise<RunningGateway> {
-  requireBinary();
-  for (let tries = 0; ; tries++) {
-    const port = await freePort();
-    const child = spawn(
-      PUSHGATEWAY_BINARY,
-      [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--web.enable-admin-api', '--log.level=warn', ...(options.args ?? [])],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let log = '';
-    child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
-    const url = `${options.scheme ?? 'http'}://127.0.0.1:${port}${options.prefix ?? ''}`;
-    const readBack = options.readBack ?? (async (target: string) => {
-      const response = await fetch(target, { headers: options.readHeaders ?? {} });
-      if (!response.ok) throw new Error(`GET ${target}: ${response.status} ${await response.text()}`);
-      return response.json();
-    });
-    const ready = await waitUntilReady(child, () => readBack(`${url}/api/v1/status`));
-    if (!ready) {
-      await stopChild(child);
-      if (tries < 3 && /address already in use/.test(log)) continue;
-      throw new Error(`the Pushgateway did not start on port ${port}: ${log.trim()}`);
-    }
-    const groups = async (): Promise<GatewayGroup[]> => parseGroups(await readBack(`${url}/api/v1/metrics`));
-    return {
-      url,
-      port,
-      groups,
-      group: async (labels) => (await groups()).find((group) => sameLabels(group.labels, labels)),
-      stop: () => stopChild(child),
-    };
-  }
-}
-
-async function waitUntilReady(child: ChildProcess, probe: () => Promise<unknown>): Promise<boolean> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) return false;
-    try {
-      await probe();
-      return true;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-  return false;
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
+  const readBack = options.readBack ?? fetchJson;
+  const gateway = await startLocalPushgateway({
+    ...(options.args === undefined ? {} : { args: options.args }),
+    ...(options.scheme === undefined ? {} : { scheme: options.scheme }),
+    ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    probe: readBack,
   });
+  const groups = async (): Promise<GatewayGroup[]> => parseGroups(await readBack(`${gateway.url}/api/v1/metrics`));
+  return {
+    url: gateway.url,
+    port: gateway.port,
+    groups,
+    group: async (labels) => (await groups()).find((group) => sameLabels(group.labels, labels)),
+    stop: gateway.stop,
+  };
 }
 
 function sameLabels(a: Record<string, string>, b: Record<string, string>): boolean {
