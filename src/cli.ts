@@ -15,7 +15,13 @@ Examples:
   $ csv-push long.csv --job j --metric-column metric --value-column value
   $ csv-push export.csv.gz --job j -d ';' --encoding latin1 --skip-lines 2 --comment '#'
   $ csv-push raw.csv --job j --no-header --columns host,region,load --value-column load
+  $ csv-push hosts.csv --job j --label-column host --ignore-column comment --value-column up
+  $ csv-push checks.csv --job j --quote "'" --trim --max-record-size 65536
   $ csv-push a.csv b.csv --job nightly      # both files, one request
+  $ csv-push data.csv --job j -g https://gw:9091 --ca-file ca.pem --username alice --password-file pw.txt
+  $ csv-push data.csv --job j -g https://gw:9091 --cert-file client.pem --key-file client-key.pem
+  $ csv-push data.csv --job j --method post --strict --json --timeout 5 --retries 4 --description "Queue depth"
+  $ csv-push data.csv --job j -g https://proxy/pgw --bearer-token-file token -H "X-Scope-OrgID: team-a" --gzip
 
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,

@@ -1,20 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { useGateway } from '../helpers/pushgateway.js';
 
-let gateway: RunningGateway;
-beforeAll(async () => {
-  gateway = await startPushgateway();
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
-
-let jobCounter = 0;
-function uniqueJob(): string {
-  return `e2e_${process.pid}_${++jobCounter}`;
-}
+const { gateway, uniqueJob } = useGateway();
 
 describe('csv-push as a user runs it', () => {
   it('pushes the example, says so on stderr, and exits 0', async () => {

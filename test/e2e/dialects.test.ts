@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { answer, startFaultServer } from '../helpers/fault-server.js';
 import { fixture } from '../helpers/fixtures.js';
-import { startPushgateway, type GatewaySample, type RunningGateway } from '../helpers/pushgateway.js';
+import { useGateway, type GatewaySample } from '../helpers/pushgateway.js';
 
-let gateway: RunningGateway;
-beforeAll(async () => {
-  gateway = await startPushgateway();
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
-
-let jobCounter = 0;
-function uniqueJob(): string {
-  return `dialect_${process.pid}_${++jobCounter}`;
-}
+const { gateway, uniqueJob } = useGateway();
 
 /** Pushes with the CLI and returns what the gateway then holds for the job, metric by metric. */
 async function pushAndRead(args: string[], input?: string | Buffer): Promise<{ stderr: string; metrics: Record<string, GatewaySample[]> }> {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalPushgateway } from '../../scripts/local-pushgateway.mjs';
 
 export interface GatewaySample {
@@ -100,4 +101,35 @@ function withoutGroupingLabels(labels: Record<string, string>, grouping: Record<
     rest[name] = value;
   }
   return rest;
+}
+
+/**
+ * A real gateway for the test file that calls it (started before its tests, stopped after), and
+ * job names unique to each call, so tests never see each other's groups.
+ */
+export function useGateway(options: GatewayStartOptions = {}): { gateway: RunningGateway; uniqueJob: () => string } {
+  let running: RunningGateway | undefined;
+  let jobs = 0;
+  beforeAll(async () => {
+    running = await startPushgateway(options);
+  });
+  afterAll(async () => {
+    await running?.stop();
+  });
+  const current = (): RunningGateway => {
+    if (running === undefined) throw new Error('the gateway is not running yet: use it inside a test');
+    return running;
+  };
+  const gateway: RunningGateway = {
+    get url() {
+      return current().url;
+    },
+    get port() {
+      return current().port;
+    },
+    groups: () => current().groups(),
+    group: (labels) => current().group(labels),
+    stop: () => current().stop(),
+  };
+  return { gateway, uniqueJob: () => `job_${process.pid}_${++jobs}` };
 }

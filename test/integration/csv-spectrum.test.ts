@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanName, pushCsv } from '../../src/index.js';
-import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { useGateway } from '../helpers/pushgateway.js';
 
 // csv-spectrum: a public corpus of CSV edge cases, each with the records it must parse to.
 const spectrumRoot = dirname(createRequire(import.meta.url).resolve('csv-spectrum/package.json'));
@@ -12,13 +12,7 @@ const cases = readdirSync(join(spectrumRoot, 'csvs'))
   .filter((file) => file.endsWith('.csv'))
   .map((file) => file.replace(/\.csv$/, ''));
 
-let gateway: RunningGateway;
-beforeAll(async () => {
-  gateway = await startPushgateway();
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
+const { gateway } = useGateway();
 
 /**
  * Where the corpus' JSON disagrees with its own CSV. location_coordinates.json is a single object

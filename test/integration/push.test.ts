@@ -1,34 +1,14 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CsvPushError, deleteGroup, pushCsv, type PushCsvOptions } from '../../src/index.js';
+import { deleteGroup, pushCsv, type PushCsvOptions } from '../../src/index.js';
+import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
-import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { startPushgateway, useGateway, type RunningGateway } from '../helpers/pushgateway.js';
 
-let gateway: RunningGateway;
-beforeAll(async () => {
-  gateway = await startPushgateway();
-});
-afterAll(async () => {
-  await gateway?.stop();
-});
-
-let jobCounter = 0;
-/** A job name of its own for every test, so tests never see each other's groups. */
-function uniqueJob(): string {
-  return `job_${process.pid}_${++jobCounter}`;
-}
+const { gateway, uniqueJob } = useGateway();
 
 function push(options: Partial<PushCsvOptions> & Pick<PushCsvOptions, 'sources' | 'job'>) {
   return pushCsv({ gateway: gateway.url, transport: { timeoutMs: 5000, retries: 0 }, ...options });
-}
-
-async function failure(promise: Promise<unknown>): Promise<CsvPushError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CsvPushError);
-  return error as CsvPushError;
 }
 
 describe('pushing a CSV to a real Pushgateway', () => {

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync } from 'node:zlib';
-import { CsvPushError, pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
+import { pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
+import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
 import { answer, hang, reset, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { getJson } from '../helpers/http-get.js';
@@ -8,15 +9,6 @@ import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js
 import { bcryptHash, makePki, pem, writeWebConfig, type TestPki } from '../helpers/tls.js';
 
 const example = [{ path: fixture('example_data.csv') }];
-
-async function failure(promise: Promise<unknown>): Promise<CsvPushError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(CsvPushError);
-  return error as CsvPushError;
-}
 
 let pki: TestPki;
 beforeAll(() => {

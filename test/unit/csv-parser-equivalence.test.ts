@@ -1,20 +1,9 @@
 import { parse, type Options } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
+import { pick, seededRandom } from '../helpers/random.js';
 import { CsvParser, type CsvParserOptions } from '../../src/csv/parser.js';
 
-/** A small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
 interface Case {
   readonly text: string;
@@ -22,7 +11,7 @@ interface Case {
 }
 
 function generateCase(seed: number): Case {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const options: CsvParserOptions = {
     delimiter: pick(next, [',', ',', ';', '\t', '|']),
     quote: pick(next, ['"', '"', "'"]),

@@ -2,28 +2,17 @@ import { Readable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import { pick, seededRandom } from '../helpers/random.js';
 import { preparePush } from '../../src/index.js';
 import { cleanName } from '../../src/metrics/names.js';
 import { parseSampleValue } from '../../src/metrics/values.js';
 
-/** A small seeded generator, so a failing case can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // No ':' here: prom-client's Gauge would merge series whose values fake its `name:value,` hash
 // (our own handling of that is tested in exposition.test.ts).
 const AWKWARD = ['a', 'Z', '0', ' ', '"', '\\', '\n', '\r\n', ',', ';', '=', '{', '}', 'ü', '東', '🚀', '\t', "'", '\\n', '""'];
 const VALUES = ['0', '1', '-1', '0.1', '2.5e3', '1e21', '1e-7', '-0', '.5', '007', 'NaN', '+Inf', '-Inf', 'true', 'FALSE', ' 42 '];
 
-const pick = <T>(next: () => number, items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
 function quoted(cell: string): string {
   return `"${cell.replace(/"/g, '""')}"`;
@@ -35,7 +24,7 @@ interface GeneratedCsv {
 }
 
 function generateCsv(seed: number): GeneratedCsv {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const labelCount = Math.floor(next() * 4);
   const valueCount = Math.floor(next() * 3);
   const headers = [...Array.from({ length: labelCount }, (_, i) => `label ${i}`), ...Array.from({ length: valueCount }, (_, i) => `value-${i}`)];
