@@ -222,16 +222,34 @@ function attemptOnce(
   });
 }
 
-/** Writes the chunks as the socket takes them, without a stream between (cheaper to set up). */
+/**
+ * Writes the chunks as the socket takes them, without a stream between (cheaper to set up).
+ * A body of one chunk, which is most pushes, goes out with a Content-Length in one write, headers
+ * included; a larger one goes out chunked while the rest is rendered.
+ */
 function writeBody(request: http.ClientRequest, payload: ExpositionBody | undefined): void {
   if (payload === undefined) {
     request.end();
     return;
   }
   const chunks = payload.chunks()[Symbol.iterator]();
+  const first = chunks.next();
+  if (first.done === true) {
+    request.setHeader('content-length', '0');
+    request.end();
+    return;
+  }
+  let next = chunks.next();
+  if (next.done === true) {
+    request.setHeader('content-length', String(first.value.length));
+    request.end(first.value);
+    return;
+  }
+  request.write(first.value);
   const writeMore = (): void => {
-    for (let next = chunks.next(); next.done !== true; next = chunks.next()) {
+    for (; next.done !== true; next = chunks.next()) {
       if (!request.write(next.value)) {
+        next = chunks.next();
         request.once('drain', writeMore);
         return;
       }

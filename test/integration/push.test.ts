@@ -201,6 +201,25 @@ describe('pushing a CSV to a real Pushgateway', () => {
     }
   });
 
+  it('streams a body of many chunks, plain and gzipped, and every series lands', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => `host-${index % 97},"shard ""${index}"""`);
+    const csv = Buffer.from(`host,shard\n${rows.join('\n')}\n`);
+    for (const gzip of [false, true]) {
+      const job = uniqueJob();
+      const report = await pushCsv({
+        gateway: gateway.url,
+        job,
+        metric: 'many',
+        sources: [{ name: 'many.csv', stream: Readable.from([csv]) }],
+        transport: { gzip },
+      });
+      expect(report.series).toBe(20_000);
+      const samples = (await gateway.group({ job }))?.metrics.many?.samples ?? [];
+      expect(samples).toHaveLength(20_000);
+      expect(samples.find((sample) => sample.labels.shard === 'shard "19999"')).toEqual({ labels: { host: 'host-17', shard: 'shard "19999"' }, value: 1 });
+    }
+  });
+
   it('cleans messy headers into label names', async () => {
     const job = uniqueJob();
     await push({ sources: [{ path: fixture('messy_header.csv') }], job, metric: 'messy' });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
 import { failure } from '../helpers/failure.js';
@@ -162,6 +163,31 @@ describe('faults the real gateway does not make', () => {
     expect(report).toMatchObject({ pushed: true, status: 200, attempts: 2 });
     expect(server.requests).toHaveLength(2);
     expect(server.requests[1]?.body.toString()).toContain('example_data{name="foo",value="1"} 1');
+  });
+
+  it('sends the same many-chunk body again on a retry', async () => {
+    server = await startFaultServer((attempt, request, response) =>
+      attempt === 1 ? answer(503)(attempt, request, response) : answer(200)(attempt, request, response),
+    );
+    const rows = Array.from({ length: 20_000 }, (_, index) => `web-${index}`).join('\n');
+    const report = await pushCsv({
+      gateway: server.url,
+      job: 'faults',
+      metric: 'many',
+      sources: [{ name: 'many.csv', stream: Readable.from([Buffer.from(`host\n${rows}\n`)]) }],
+      transport: { backoffMs: 20, retries: 1 },
+    });
+    expect(report.attempts).toBe(2);
+    const [first, second] = server.requests;
+    expect(first?.headers['transfer-encoding']).toBe('chunked');
+    expect(second?.body.equals(first?.body ?? Buffer.alloc(0))).toBe(true);
+    expect(second?.body.toString().split('\n')).toHaveLength(20_000 + 3);
+  });
+
+  it('sends a small body in one piece, with its length', async () => {
+    server = await startFaultServer(answer(200));
+    await pushTo(server.url, {});
+    expect(server.requests[0]?.headers['content-length']).toBe(String(server.requests[0]?.body.length));
   });
 
   it('accepts 202, as a gateway without its consistency check answers', async () => {
