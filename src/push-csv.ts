@@ -55,9 +55,13 @@ export interface PushCsvOptions extends GroupOptions, CsvOptions {
   readonly method?: 'put' | 'post';
 }
 
-// Durations use Date.now(): millisecond resolution is all a report shows, and `performance`
-// loads a module on first use, which a 100-row run notices.
 const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 10_000, retries: 2 };
+
+/** The caller's transport options over the defaults; an option left undefined keeps its default. */
+function transportWithDefaults(transport: Partial<TransportOptions> | undefined): TransportOptions {
+  const given = Object.fromEntries(Object.entries(transport ?? {}).filter(([, value]) => value !== undefined));
+  return { ...DEFAULT_TRANSPORT, ...given };
+}
 
 interface Collected {
   readonly seriesSet: SeriesSet;
@@ -188,6 +192,8 @@ export interface PreparedPush {
 
 /** Reads the CSV sources and renders the exposition text a push would send, sending nothing. */
 export async function preparePush(options: PushCsvOptions): Promise<PreparedPush> {
+  // Date.now(), not performance.now(): milliseconds are all a report shows, and `performance`
+  // loads a module on first use, which a 100-row run notices.
   const started = Date.now();
   if (options.method !== undefined && options.method !== 'put' && options.method !== 'post') {
     throw usageError(`--method must be put or post, not "${String(options.method)}"`);
@@ -228,7 +234,7 @@ export async function pushCsv(options: PushCsvOptions): Promise<RunReport> {
 }
 
 function withAttemptCount(transport: Partial<TransportOptions> | undefined, count: () => void): TransportOptions {
-  const merged = { ...DEFAULT_TRANSPORT, ...transport };
+  const merged = transportWithDefaults(transport);
   return {
     ...merged,
     onAttempt: (event) => {
@@ -243,6 +249,6 @@ export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
   const started = Date.now();
   const { address, path } = resolveGroup(options);
   const gateway = displayUrl(address.base);
-  const answer = await sendToGateway(address, 'DELETE', path, undefined, { ...DEFAULT_TRANSPORT, ...options.transport });
+  const answer = await sendToGateway(address, 'DELETE', path, undefined, transportWithDefaults(options.transport));
   return reportOf('delete', options, gateway, 'DELETE', undefined, { pushed: true, status: answer.status, attempts: answer.attempts, started });
 }

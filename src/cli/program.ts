@@ -1,0 +1,155 @@
+import { Command, CommanderError, Option } from 'commander';
+
+// The command line: every option, its help text and examples, parsed by commander.
+
+const EXAMPLES = `
+Examples:
+  $ csv-push data.csv --job example_job
+  $ csv-push disk.csv --job disk --value-column used_bytes --label instance=web-1
+  $ some-export | csv-push - --job nightly --metric nightly_rows
+  $ csv-push data.csv --job example_job --dry-run | promtool check metrics
+  $ csv-push --delete --job example_job --label instance=web-1
+  $ csv-push long.csv --job j --metric-column metric --value-column value
+  $ csv-push export.csv.gz --job j -d ';' --encoding latin1 --skip-lines 2 --comment '#'
+  $ csv-push raw.csv --job j --no-header --columns host,region,load --value-column load
+  $ csv-push hosts.csv --job j --label-column host --ignore-column comment --value-column up
+  $ csv-push checks.csv --job j --quote "'" --trim --max-record-size 65536
+  $ csv-push a.csv b.csv --job nightly      # both files, one request
+  $ csv-push data.csv --job j -g https://gw:9091 --ca-file ca.pem --username alice --password-file pw.txt
+  $ csv-push data.csv --job j -g https://gw:9091 --cert-file client.pem --key-file client-key.pem
+  $ csv-push data.csv --job j --method post --strict --json --timeout 5 --retries 4 --description "Queue depth"
+  $ csv-push data.csv --job j -g https://proxy/pgw --bearer-token-file token -H "X-Scope-OrgID: team-a" --gzip
+
+Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
+Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
+PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
+
+export interface CliOptions {
+  job: string;
+  gateway?: string;
+  metric?: string;
+  description?: string;
+  label?: string[];
+  valueColumn?: string[];
+  method: 'put' | 'post';
+  delete?: boolean;
+  dryRun?: boolean;
+  strict?: boolean;
+  delimiter?: string;
+  timeout: number;
+  retries: number;
+  json?: boolean;
+  username?: string;
+  passwordFile?: string;
+  bearerTokenFile?: string;
+  /** Shared by -H (HTTP headers) and --no-header (no CSV header row): read it through `parsed` below. */
+  header?: unknown;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+  gzip?: boolean;
+  labelColumn?: string[];
+  ignoreColumn?: string[];
+  metricColumn?: string;
+  columns?: string;
+  skipLines?: number;
+  comment?: string;
+  quote?: string;
+  trim?: boolean;
+  encoding?: string;
+  maxRecordSize?: number;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+function positiveNumber(flag: string) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
+      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a positive number of seconds, not "${text}"`);
+    }
+    return value;
+  };
+}
+
+function wholeNumber(flag: string) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text.trim())) {
+      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a whole number (0 or more), not "${text}"`);
+    }
+    return Number(text);
+  };
+}
+
+
+/**
+ * `-H, --header` (HTTP) and `--no-header` (CSV) are both part of the interface, but commander files
+ * them under one attribute; each keeps its own record here instead.
+ */
+export interface SharedNameOptions {
+  readonly httpHeaders: string[];
+  csvHeader: boolean;
+}
+
+export function buildProgram(
+  version: string,
+  env: NodeJS.ProcessEnv,
+  parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true },
+): Command {
+  return new Command('csv-push')
+    .on('option:no-header', () => {
+      parsed.csvHeader = false;
+    })
+    .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
+    .argument('[files...]', 'CSV file(s) to read; - reads standard input')
+    .requiredOption('-j, --job <name>', 'job name of the group to push to')
+    .option('-g, --gateway <url>', 'Pushgateway URL; host:port means http', env.PUSHGATEWAY_URL || 'http://localhost:9091')
+    .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
+    .option('--description <text>', 'HELP text of the gauge(s)')
+    .option('-l, --label <name=value>', 'extra grouping-key label; repeatable', collect)
+    .option('--value-column <column>', 'column holding sample values, gauge <metric>_<column>; repeatable (default: every row is 1)', collect)
+    .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics').choices(['put', 'post']).default('put'))
+    .option('--delete', 'delete the group (job plus --label labels); takes no file')
+    .option('--dry-run', 'print the exposition text on stdout; send nothing')
+    .option('--strict', 'fail with exit 2, pushing nothing, if any row would be skipped or duplicated')
+    .option('--label-column <column>', 'only these columns become labels; repeatable', collect)
+    .option('--ignore-column <column>', 'drop this column; repeatable', collect)
+    .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")
+    .option('-d, --delimiter <char>', 'field delimiter: one character, or tab', ',')
+    .option('--quote <char>', 'quote character', '"')
+    .option('--trim', 'strip spaces around unquoted fields')
+    .option('--comment <char>', 'ignore lines starting with this character')
+    .option('--skip-lines <n>', 'skip this many lines above the header (a preamble)', wholeNumber('--skip-lines'))
+    .option('--no-header', 'the file has no header row; name the columns with --columns')
+    .option('--columns <names>', 'comma-separated column names, with --no-header')
+    .option('--encoding <name>', 'utf-8, latin1 or utf-16le', 'utf-8')
+    .option('--max-record-size <chars>', 'refuse a record larger than this, such as one an unclosed quote runs away with', wholeNumber('--max-record-size'), 1048576)
+    .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
+    .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
+    .option('--json', 'print one JSON object summing up the run on stdout')
+    .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
+    .option('--password-file <path>', 'file holding the basic-auth password')
+    .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')
+    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', (value) => {
+      parsed.httpHeaders.push(value);
+      return undefined;
+    })
+    .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
+    .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
+    .option('--key-file <pem>', 'private key of the client certificate')
+    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)")
+    .option('--gzip', 'compress the request body (Content-Encoding: gzip; gateways from v1.5)')
+    .option('-q, --quiet', 'print errors only')
+    .option('--verbose', 'show every attempt, every warning, and stack traces')
+    .version(version, '-V, --version')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(run csv-push --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+}
+
