@@ -33,8 +33,10 @@ export function formatSampleValue(value: number): string {
   return `${value}`;
 }
 
-/** Lines per chunk of the body: the text is built in pieces, never as one giant string. */
-const LINES_PER_CHUNK = 8192;
+/** Size of the body's chunks: the text is built in pieces, never as one giant string. */
+const CHUNK_BYTES = 1 << 20;
+/** Longest text formatSampleValue returns ("-1.7976931348623157e+308" and the like). */
+const MAX_VALUE_BYTES = 32;
 
 /**
  * The exposition text as UTF-8 chunks, rendered as they are taken: a push sends each chunk
@@ -48,25 +50,44 @@ export function expositionBody(seriesSet: SeriesSet): ExpositionBody {
   return { chunks: () => renderChunks(seriesSet) };
 }
 
+/**
+ * Writes straight into chunk buffers: each line is the metric name, the stored label bytes, a
+ * value. Every line starts with its newline, so a chunk ends just after a value and before the
+ * next newline. That matters: the Pushgateway (1.5.1 here) stores whatever it parsed when an
+ * upload stops at a line end, but refuses an upload cut inside a line ("unexpected end of input
+ * stream"). An upload cut off between our chunks, by --timeout or a killed process, is refused.
+ */
 function* renderChunks(seriesSet: SeriesSet): Generator<Buffer> {
-  let pieces: string[] = [];
+  let chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+  let at = 0;
+  /** Makes room for `bytes` more; returns the filled part of the chunk it had to replace, if any. */
+  const makeRoom = (bytes: number): Buffer | undefined => {
+    if (at + bytes <= chunk.length) return undefined;
+    const full = at > 0 ? chunk.subarray(0, at) : undefined;
+    chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, bytes));
+    at = 0;
+    return full;
+  };
+  let full: Buffer | undefined;
   let first = true;
   for (const family of seriesSet.families()) {
     const name = escapeHelp(family.name);
-    pieces.push(`${first ? '' : '\n\n'}# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} gauge`);
+    const header = `${first ? '' : '\n\n'}# HELP ${name} ${escapeHelp(family.help)}\n# TYPE ${name} gauge`;
     first = false;
-    const linePrefix = `\n${family.name}`;
+    if ((full = makeRoom(Buffer.byteLength(header))) !== undefined) yield full;
+    at += chunk.write(header, at, 'utf8');
+    const linePrefix = Buffer.from(`\n${family.name}`, 'utf8');
     for (let index = 0; index < family.size; index++) {
-      pieces.push(linePrefix, family.labelsTextAt(index), ' ', formatSampleValue(family.valueAt(index)));
-      if (pieces.length >= 4 * LINES_PER_CHUNK) {
-        // join() builds one flat string; appending line by line would build a tree of cons strings.
-        yield Buffer.from(pieces.join(''), 'utf8');
-        pieces = [];
-      }
+      if ((full = makeRoom(linePrefix.length + family.labelsByteLength(index) + 1 + MAX_VALUE_BYTES)) !== undefined) yield full;
+      at += linePrefix.copy(chunk, at);
+      at += family.copyLabelsTo(index, chunk, at);
+      chunk[at++] = 0x20;
+      at += chunk.write(formatSampleValue(family.valueAt(index)), at, 'latin1');
     }
   }
-  pieces.push('\n');
-  yield Buffer.from(pieces.join(''), 'utf8');
+  if ((full = makeRoom(1)) !== undefined) yield full;
+  chunk[at++] = 0x0a;
+  yield chunk.subarray(0, at);
 }
 
 export function renderExposition(seriesSet: SeriesSet): string {

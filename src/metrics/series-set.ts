@@ -1,4 +1,5 @@
 import { escapeLabelValue } from './exposition.js';
+import { LabelStore } from './label-store.js';
 
 /** Where a sample came from, so a later row with the same labels can name the row it replaced. */
 export interface SampleOrigin {
@@ -7,19 +8,18 @@ export interface SampleOrigin {
 }
 
 /**
- * One gauge's series, kept as their rendered label sets (`{host="a",region="eu"}`) mapped to
- * values. The rendered text is what goes on the wire, and it is an unambiguous key: escaping is
- * injective and the label names are part of it. (prom-client's own `name:value,` hash merges
- * distinct series whose values contain `,` or `:`.) Parallel arrays keep a million series compact.
+ * One gauge's series: rendered label sets (`{host="a",region="eu"}`) and their values. The
+ * rendered text is what goes on the wire, and it is an unambiguous key for finding a repeated
+ * row: escaping is injective and the label names are part of it. (prom-client's own
+ * `name:value,` hash merges distinct series whose values contain `,` or `:`.)
  */
 export class GaugeFamily {
   readonly name: string;
   readonly help: string;
-  private readonly indexByLabels = new Map<string, number>();
-  private readonly labelTexts: string[] = [];
-  private readonly values: number[] = [];
-  private readonly lines: number[] = [];
-  private readonly fileIndexes: number[] = [];
+  private readonly labels = new LabelStore();
+  private values = new Float64Array(1024);
+  private lines = new Uint32Array(1024);
+  private fileIndexes = new Uint32Array(1024);
 
   constructor(
     name: string,
@@ -35,29 +35,44 @@ export class GaugeFamily {
    * replaced one. `fileIndex` comes from SeriesSet#fileIndex.
    */
   set(labelsText: string, value: number, line: number, fileIndex: number): SampleOrigin | undefined {
-    const index = this.indexByLabels.get(labelsText);
-    if (index === undefined) {
-      this.indexByLabels.set(labelsText, this.labelTexts.length);
-      this.labelTexts.push(labelsText);
-      this.values.push(value);
-      this.lines.push(line);
-      this.fileIndexes.push(fileIndex);
-      return undefined;
-    }
-    const replaced = { file: this.files[this.fileIndexes[index] as number] as string, line: this.lines[index] as number };
+    const { index, added } = this.labels.intern(labelsText);
+    if (index >= this.values.length) this.grow();
+    const replaced = added ? undefined : { file: this.files[this.fileIndexes[index] as number] as string, line: this.lines[index] as number };
     this.values[index] = value;
     this.lines[index] = line;
     this.fileIndexes[index] = fileIndex;
     return replaced;
   }
 
+  private grow(): void {
+    const capacity = this.values.length * 2;
+    const values = new Float64Array(capacity);
+    values.set(this.values);
+    this.values = values;
+    const lines = new Uint32Array(capacity);
+    lines.set(this.lines);
+    this.lines = lines;
+    const fileIndexes = new Uint32Array(capacity);
+    fileIndexes.set(this.fileIndexes);
+    this.fileIndexes = fileIndexes;
+  }
+
   get size(): number {
-    return this.labelTexts.length;
+    return this.labels.size;
   }
 
   /** The rendered label set of the series at `index` (0 to size - 1, in the order first seen). */
   labelsTextAt(index: number): string {
-    return this.labelTexts[index] as string;
+    return this.labels.textAt(index);
+  }
+
+  labelsByteLength(index: number): number {
+    return this.labels.byteLength(index);
+  }
+
+  /** Copies the rendered label set's UTF-8 bytes into `target` at `at`; returns the count. */
+  copyLabelsTo(index: number, target: Buffer, at: number): number {
+    return this.labels.copyTo(index, target, at);
   }
 
   valueAt(index: number): number {

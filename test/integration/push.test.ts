@@ -1,6 +1,7 @@
+import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deleteGroup, pushCsv, type PushCsvOptions } from '../../src/index.js';
+import { deleteGroup, preparePush, pushCsv, type PushCsvOptions } from '../../src/index.js';
 import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
 import { startPushgateway, useGateway, type RunningGateway } from '../helpers/pushgateway.js';
@@ -218,6 +219,29 @@ describe('pushing a CSV to a real Pushgateway', () => {
       expect(samples).toHaveLength(20_000);
       expect(samples.find((sample) => sample.labels.shard === 'shard "19999"')).toEqual({ labels: { host: 'host-17', shard: 'shard "19999"' }, value: 1 });
     }
+  });
+
+  it('an upload cut off between chunks is refused by the gateway, leaving the group as it was', async () => {
+    const job = uniqueJob();
+    await push({ sources: [{ path: fixture('example_data.csv') }], job, metric: 'before' });
+    const rows = Array.from({ length: 60_000 }, (_, index) => `host-${index}-${'x'.repeat(20)}`).join('\n');
+    const prepared = await preparePush({
+      gateway: gateway.url,
+      job,
+      metric: 'after',
+      sources: [{ name: 'cut.csv', stream: Readable.from([Buffer.from(`host\n${rows}\n`)]) }],
+    });
+    const [firstChunk, secondChunk] = prepared.body.chunks();
+    expect(secondChunk).toBeDefined();
+    // What a timeout or a killed process leaves the gateway: the first chunk, then a closed connection.
+    await new Promise<void>((resolve) => {
+      const request = httpRequest(`${gateway.url}/metrics/job/${job}`, { method: 'PUT' });
+      request.on('error', () => resolve());
+      request.on('response', () => resolve());
+      request.write(firstChunk, () => setTimeout(() => request.destroy(), 100));
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(Object.keys((await gateway.group({ job }))?.metrics ?? {})).toEqual(['before']);
   });
 
   it('cleans messy headers into label names', async () => {

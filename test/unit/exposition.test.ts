@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderExposition } from '../../src/metrics/exposition.js';
+import { expositionBody, renderExposition } from '../../src/metrics/exposition.js';
 import { LabelRenderer, SeriesSet } from '../../src/metrics/series-set.js';
 
 describe('renderExposition', () => {
@@ -37,6 +37,18 @@ describe('renderExposition', () => {
     set.family('empty', 'no rows');
     set.family('bare', 'h').set(new LabelRenderer([]).render(['7'], []), Number.NaN, 2, 0);
     expect(renderExposition(set)).toBe('# HELP empty no rows\n# TYPE empty gauge\n\n# HELP bare h\n# TYPE bare gauge\nbare Nan\n');
+  });
+
+  it('ends every chunk but the last inside a line, so an upload cut between them is refused', () => {
+    const set = new SeriesSet();
+    const family = set.family('wide', 'h');
+    const labels = new LabelRenderer(['i', 'padding']);
+    for (let index = 0; index < 50_000; index++) family.set(labels.render([`${index}`, 'x'.repeat(40)], [0, 1]), index, index + 2, 0);
+    const chunks = Array.from(expositionBody(set).chunks());
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.at(-1)).not.toBe(0x0a);
+    expect(chunks.at(-1)?.at(-1)).toBe(0x0a);
+    expect(Buffer.concat(chunks).toString()).toBe(renderExposition(set));
   });
 
   it('splits a large body into chunks that join to the same text', () => {
