@@ -169,7 +169,8 @@ describe('faults the real gateway does not make', () => {
     server = await startFaultServer((attempt, request, response) =>
       attempt === 1 ? answer(503)(attempt, request, response) : answer(200)(attempt, request, response),
     );
-    const rows = Array.from({ length: 20_000 }, (_, index) => `web-${index}`).join('\n');
+    // Over a megabyte of exposition text: more than one chunk.
+    const rows = Array.from({ length: 40_000 }, (_, index) => `web-${index}-${'x'.repeat(20)}`).join('\n');
     const report = await pushCsv({
       gateway: server.url,
       job: 'faults',
@@ -181,7 +182,7 @@ describe('faults the real gateway does not make', () => {
     const [first, second] = server.requests;
     expect(first?.headers['transfer-encoding']).toBe('chunked');
     expect(second?.body.equals(first?.body ?? Buffer.alloc(0))).toBe(true);
-    expect(second?.body.toString().split('\n')).toHaveLength(20_000 + 3);
+    expect(second?.body.toString().split('\n')).toHaveLength(40_000 + 3);
   });
 
   it('sends a small body in one piece, with its length', async () => {
