@@ -1,3 +1,5 @@
+import { grown } from './typed-arrays.js';
+
 /**
  * The rendered label sets of one gauge (`{host="a",region="eu"}`), stored as UTF-8 bytes in one
  * growing buffer, with an open-addressing hash table to find a set seen before. A million series
@@ -73,13 +75,8 @@ export class LabelStore {
 
   private ensureEntries(needed: number): void {
     if (needed <= this.starts.length) return;
-    const capacity = this.starts.length * 2;
-    const starts = new Uint32Array(capacity);
-    starts.set(this.starts);
-    this.starts = starts;
-    const hashes = new Uint32Array(capacity);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
+    this.starts = grown(this.starts, this.starts.length * 2);
+    this.hashes = grown(this.hashes, this.hashes.length * 2);
   }
 
   private rehash(capacity: number): void {

@@ -1,5 +1,6 @@
 import { escapeLabelValue } from './exposition.js';
 import { LabelStore } from './label-store.js';
+import { grown } from './typed-arrays.js';
 
 /** Where a sample came from, so a later row with the same labels can name the row it replaced. */
 export interface SampleOrigin {
@@ -46,15 +47,9 @@ export class GaugeFamily {
 
   private grow(): void {
     const capacity = this.values.length * 2;
-    const values = new Float64Array(capacity);
-    values.set(this.values);
-    this.values = values;
-    const lines = new Uint32Array(capacity);
-    lines.set(this.lines);
-    this.lines = lines;
-    const fileIndexes = new Uint32Array(capacity);
-    fileIndexes.set(this.fileIndexes);
-    this.fileIndexes = fileIndexes;
+    this.values = grown(this.values, capacity);
+    this.lines = grown(this.lines, capacity);
+    this.fileIndexes = grown(this.fileIndexes, capacity);
   }
 
   get size(): number {
