@@ -85,6 +85,9 @@ export async function* requireUtf8(chunks: AsyncIterable<Buffer>, file: string, 
     const complete = completeUtf8Length(buffer);
     const body = buffer.subarray(0, complete);
     if (!isUtf8(body)) {
+      if (newlinesBefore === 0 && body[0] === 0xff && body[1] === 0xfe) {
+        throw inputError(`${file}: starts with the byte order mark of UTF-16LE, not UTF-8; pass --encoding utf-16le`);
+      }
       const bad = firstInvalidOffset(body);
       const line = firstLine + newlinesBefore + countNewlines(body.subarray(0, bad));
       throw inputError(`${file}:${line}: the text is not valid UTF-8; pass --encoding latin1 (or the file's real encoding)`);

@@ -83,7 +83,7 @@ export async function sendToGateway(
   transport: TransportOptions,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
-  const headers = await requestHeaders(address, transport);
+  const headers = requestHeaders(address, transport);
   // Compressed once, as a whole; plain text is rendered while it is sent (chunked encoding),
   // so the gateway parses one piece while the next is being rendered.
   const payload: ExpositionBody | undefined =
@@ -130,7 +130,7 @@ export async function sendToGateway(
   }
 }
 
-async function requestHeaders(address: GatewayAddress, transport: TransportOptions): Promise<Record<string, string>> {
+function requestHeaders(address: GatewayAddress, transport: TransportOptions): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     'user-agent': 'csv-push',

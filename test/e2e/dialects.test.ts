@@ -60,6 +60,8 @@ describe('CSV dialects, end to end against a real Pushgateway', () => {
     const wrong = await runCli(['latin1_encoded.csv', '-j', 'x', '-g', gateway.url]);
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe("error: latin1_encoded.csv:2: the text is not valid UTF-8; pass --encoding latin1 (or the file's real encoding)\n");
+    const utf16AsUtf8 = await runCli(['utf16le_bom.csv', '-j', 'x', '-g', gateway.url]);
+    expect(utf16AsUtf8.stderr).toBe('error: utf16le_bom.csv: starts with the byte order mark of UTF-16LE, not UTF-8; pass --encoding utf-16le\n');
     const unknown = await runCli(['latin1_encoded.csv', '-j', 'x', '--encoding', 'ebcdic']);
     expect(unknown.stderr).toContain('error: --encoding "ebcdic" is not supported; use utf-8, latin1 or utf-16le');
   });
