@@ -80,23 +80,34 @@ export async function* skipLines(chunks: AsyncIterable<Buffer>, count: number, e
 export async function* requireUtf8(chunks: AsyncIterable<Buffer>, file: string, firstLine: number): AsyncGenerator<Buffer> {
   let carry: Buffer = Buffer.alloc(0);
   let newlinesBefore = 0;
+  // Line numbers matter only for an error; the newlines of the last good chunk are counted when
+  // another chunk comes, so a file read in one chunk is never counted unless it is bad.
+  let uncounted: Buffer | undefined;
+  let first = true;
+  const countUncounted = () => {
+    if (uncounted !== undefined) newlinesBefore += countNewlines(uncounted);
+    uncounted = undefined;
+  };
   for await (const chunk of chunks) {
+    countUncounted();
     const buffer = carry.length === 0 ? chunk : Buffer.concat([carry, chunk]);
     const complete = completeUtf8Length(buffer);
     const body = buffer.subarray(0, complete);
     if (!isUtf8(body)) {
-      if (newlinesBefore === 0 && body[0] === 0xff && body[1] === 0xfe) {
+      if (first && body[0] === 0xff && body[1] === 0xfe) {
         throw inputError(`${file}: starts with the byte order mark of UTF-16LE, not UTF-8; pass --encoding utf-16le`);
       }
       const bad = firstInvalidOffset(body);
       const line = firstLine + newlinesBefore + countNewlines(body.subarray(0, bad));
       throw inputError(`${file}:${line}: the text is not valid UTF-8; pass --encoding latin1 (or the file's real encoding)`);
     }
-    newlinesBefore += countNewlines(body);
+    uncounted = body;
+    first = false;
     carry = buffer.subarray(complete);
     if (body.length > 0) yield body;
   }
   if (carry.length > 0) {
+    countUncounted();
     throw inputError(`${file}:${firstLine + newlinesBefore}: the file ends inside a UTF-8 character; pass --encoding if it is not UTF-8`);
   }
 }
