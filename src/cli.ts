@@ -13,6 +13,10 @@ function version(): string {
 
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
+  // `csv-push --dry-run ... | head` closes the pipe early; that is not an error worth a trace.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const program = buildProgram(version(), process.env, parsed);
   let files: string[];

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,17 +23,43 @@ describe('starting the bundled CLI', () => {
     expect(version(['--no-opt', BIN, '--version'])).toMatchObject({ status: 0, stdout: '0.1.0\n', stderr: '' });
   });
 
-  it('starts without a cache at all', () => {
+  /** A copy of dist/ (and package.json) to change without disturbing other tests. */
+  function distCopy(withCache: boolean): string {
     const root = mkdtempSync(join(tmpdir(), 'csv-push-dist-'));
     const copy = join(root, 'dist');
     mkdirSync(copy);
     copyFileSync(join(dist, '..', 'package.json'), join(root, 'package.json'));
-    copyFileSync(join(dist, 'start.cjs'), join(copy, 'start.cjs'));
-    copyFileSync(join(dist, 'csv-push.cjs'), join(copy, 'csv-push.cjs'));
-    const result = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(join(copy, 'start.cjs'))}).start(['node', 'csv-push', '--help'])`], {
+    for (const file of ['start.cjs', 'csv-push.cjs', ...(withCache ? ['csv-push.cjs.v8cache'] : [])]) copyFileSync(join(dist, file), join(copy, file));
+    return copy;
+  }
+
+  function help(copy: string) {
+    return spawnSync(process.execPath, ['-e', `require(${JSON.stringify(join(copy, 'start.cjs'))}).start(['node', 'csv-push', '--help'])`], {
       encoding: 'utf8',
     });
+  }
+
+  it('starts without a cache at all', () => {
+    const result = help(distCopy(false));
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('Usage: csv-push [options] [files...]');
+  });
+
+  it('does not run a cache made from other source of the same length', () => {
+    // V8 itself would accept it: it checks the length, not the content.
+    const copy = distCopy(true);
+    const bundle = readFileSync(join(copy, 'csv-push.cjs'), 'utf8');
+    const changed = bundle.replace('Turn CSV rows into Prometheus gauges', 'TURN CSV ROWS INTO PROMETHEUS GAUGES');
+    expect(changed.length).toBe(bundle.length);
+    writeFileSync(join(copy, 'csv-push.cjs'), changed);
+    const result = help(copy);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('TURN CSV ROWS INTO PROMETHEUS GAUGES');
+  });
+
+  it('exits quietly when stdout is closed early', () => {
+    const result = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" --help | head -1`], { encoding: 'utf8' });
+    expect(result.stdout).toBe('Usage: csv-push [options] [files...]\n');
+    expect(result.stderr).toBe('');
   });
 });
