@@ -13,48 +13,41 @@ interface CliModule {
 
 const bundlePath = path.join(__dirname, 'csv-push.cjs');
 const codeCachePath = `${bundlePath}.v8cache`;
-/** The cache file starts with the length and a hash of the source it was made from. */
-const HEADER_BYTES = 8;
-
 /**
  * V8 checks a code cache against the source's length, not its content: a cache left from
- * another build of the same length would run that build's code. So the cache carries its own
- * fingerprint of the source, checked here.
+ * another build of the same length would run that build's code. So the cache file starts with
+ * the source it was made from (its length, then the bytes), compared here; a memory compare
+ * costs far less than hashing the source in not-yet-optimised JavaScript.
  */
-function fingerprint(source: string): Buffer {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < source.length; index++) {
-    hash ^= source.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(source.length >>> 0, 0);
-  header.writeUInt32LE(hash >>> 0, 4);
-  return header;
-}
-
-function readCodeCache(source: string): Buffer | undefined {
+function readCodeCache(bundle: Buffer): Buffer | undefined {
   let file: Buffer;
   try {
     file = fs.readFileSync(codeCachePath);
   } catch {
     return undefined;
   }
-  if (file.length <= HEADER_BYTES || !file.subarray(0, HEADER_BYTES).equals(fingerprint(source))) return undefined;
-  return file.subarray(HEADER_BYTES);
+  if (file.length < 4) return undefined;
+  const sourceLength = file.readUInt32LE(0);
+  if (sourceLength !== bundle.length || file.length <= 4 + sourceLength) return undefined;
+  if (!file.subarray(4, 4 + sourceLength).equals(bundle)) return undefined;
+  return file.subarray(4 + sourceLength);
 }
 
 function loadCli(): { cli: CliModule; writeCodeCache: () => void } {
-  const source = nodeModule.wrap(fs.readFileSync(bundlePath, 'utf8'));
-  const cachedData = readCodeCache(source);
-  const script = new vm.Script(source, {
+  const bundle = fs.readFileSync(bundlePath);
+  const cachedData = readCodeCache(bundle);
+  const script = new vm.Script(nodeModule.wrap(bundle.toString('utf8')), {
     filename: bundlePath,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
   const loaded = { exports: {} as CliModule };
   // The bundle requires nothing but Node's built-in modules, so this file's require serves it.
   script.runInThisContext()(loaded.exports, require, loaded, bundlePath, __dirname);
-  const writeCodeCache = () => fs.writeFileSync(codeCachePath, Buffer.concat([fingerprint(source), script.createCachedData()]));
+  const writeCodeCache = () => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(bundle.length, 0);
+    fs.writeFileSync(codeCachePath, Buffer.concat([length, bundle, script.createCachedData()]));
+  };
   return { cli: loaded.exports, writeCodeCache };
 }
 
