@@ -84,12 +84,11 @@ export async function sendToGateway(
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
   const headers = requestHeaders(address, transport);
-  // Compressed once, as a whole; plain text is rendered while it is sent (chunked encoding),
-  // so the gateway parses one piece while the next is being rendered.
+  // Compressed once, as a whole; plain text is rendered while it is sent (a body of several
+  // chunks goes chunked), so the gateway parses one piece while the next is being rendered.
   const payload: ExpositionBody | undefined =
     body !== undefined && transport.gzip ? await gzipped(body) : body;
-  const agent = await createAgent(address.base, transport.tls);
-  const client: HttpModule = address.base.protocol === 'https:' ? await import('node:https') : http;
+  const { client, agent } = await connectionFor(address.base, transport.tls);
   const attempts = transport.retries + 1;
   const started = Date.now();
   try {
@@ -151,10 +150,10 @@ function requestHeaders(address: GatewayAddress, transport: TransportOptions): R
 }
 
 /** node:https is loaded only for https gateways: most pushes go to plain http, and it costs start-up. */
-async function createAgent(base: URL, tls: TlsOptions | undefined): Promise<http.Agent> {
-  if (base.protocol === 'http:') return new http.Agent({ keepAlive: true, maxSockets: 1 });
+async function connectionFor(base: URL, tls: TlsOptions | undefined): Promise<{ client: HttpModule; agent: http.Agent }> {
+  if (base.protocol === 'http:') return { client: http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
   const https = await import('node:https');
-  return new https.Agent({
+  const agent = new https.Agent({
     keepAlive: true,
     maxSockets: 1,
     ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
@@ -162,6 +161,7 @@ async function createAgent(base: URL, tls: TlsOptions | undefined): Promise<http
     ...(tls?.key === undefined ? {} : { key: tls.key }),
     rejectUnauthorized: tls?.insecure !== true,
   });
+  return { client: https, agent };
 }
 
 type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
