@@ -1,3 +1,8 @@
 #!/usr/bin/env node
-// CommonJS (see bin/package.json): Node starts it without its ES module loader, a few ms sooner.
-require('../dist/start.cjs').start(process.argv);
+import module from 'node:module';
+
+// Node.js 22.1 and later can keep compiled code between runs; older ones simply start without it.
+module.enableCompileCache?.();
+
+const { main } = await import('../dist/cli.js');
+await main(process.argv);
