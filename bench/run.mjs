@@ -98,7 +98,7 @@ async function main() {
   const gatewayVersion = requirePushgatewayBinary();
   requireTool('curl', 'apt-get install -y curl');
   const { measurer, peer } = findPython();
-  if (!existsSync(join(root, 'dist', 'csv-push.cjs'))) fail('build first: npm run build');
+  if (!existsSync(join(root, 'dist', 'cli.js'))) fail('build first: npm run build');
   const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : DEFAULT_SIZES;
   const scale = Number(process.env.BENCH_REPS_SCALE ?? 1);
 
@@ -184,12 +184,18 @@ function startupFigures(measurer, scale) {
 }
 
 function renderReport(results, startup, machine) {
-  const lines = [`Machine: ${machine}`, '', '| rows | tool | median s | vs curl | vs Python | peak RSS MB | runs |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |'];
+  const lines = [
+    `Machine: ${machine}`,
+    '',
+    '| rows | tool | median s | vs curl | vs Python | vs node floor | peak RSS MB | RSS vs Python | runs |',
+    '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
   for (const result of results) {
     const curl = results.find((other) => other.rows === result.rows && other.tool === 'curl (limit)');
     const python = results.find((other) => other.rows === result.rows && other.tool === 'python client');
+    const floor = results.find((other) => other.rows === result.rows && other.tool === 'node floor');
     lines.push(
-      `| ${result.rows.toLocaleString('en-US')} | ${result.tool} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, curl?.medianMs)} | ${formatRatio(result.medianMs, python?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${result.runs} |`,
+      `| ${result.rows.toLocaleString('en-US')} | ${result.tool} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, curl?.medianMs)} | ${formatRatio(result.medianMs, python?.medianMs)} | ${formatRatio(result.medianMs, floor?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${formatRatio(result.peakRssMb, python?.peakRssMb)} | ${result.runs} |`,
     );
   }
   const floor = startup[0].medianMs;

@@ -13,4 +13,4 @@ export { CsvPushError, EXIT_CODES } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { cleanName, metricNameFromFileName, isValidMetricName, isValidLabelName } from './metrics/names.js';
 export { parseSampleValue } from './metrics/values.js';
-export type { ExpositionBody } from './metrics/exposition.js';
+export type { ExpositionBody } from './metrics/body.js';

@@ -1,12 +1,12 @@
-import { readHeader } from './csv/header.js';
+import { readHeader, type Header } from './csv/header.js';
 import { resolveDialect, type CsvDialectOptions } from './csv/dialect.js';
 import { readCsv } from './csv/read-csv.js';
 import { sourceName, type CsvSource } from './csv/source.js';
 import { CsvPushError, inputError, usageError } from './errors.js';
-import { expositionBody, type ExpositionBody } from './metrics/exposition.js';
+import { expositionBody, type ExpositionBody } from './metrics/body.js';
+import { GaugeRegistry } from './metrics/gauges.js';
 import { isValidMetricName, metricNameFromFileName } from './metrics/names.js';
 import { RowMapper, type RowFindings } from './metrics/row-mapper.js';
-import { SeriesSet } from './metrics/series-set.js';
 import {
   DEFAULT_GATEWAY,
   displayUrl,
@@ -64,12 +64,12 @@ function transportWithDefaults(transport: Partial<TransportOptions> | undefined)
 }
 
 interface Collected {
-  readonly seriesSet: SeriesSet;
+  readonly gauges: GaugeRegistry;
   readonly findings: RowFindings;
   readonly warnings: string[];
 }
 
-/** Reads every source into one SeriesSet; throws on input that cannot be read as meant. */
+/** Reads every source into one GaugeRegistry; throws on input that cannot be read as meant. */
 async function collectSeries(options: CsvOptions, groupingLabelNames: readonly string[]): Promise<Collected> {
   if (options.sources.length === 0) throw usageError('no CSV file given; pass a path, or - for standard input');
   if (options.metric !== undefined && !isValidMetricName(options.metric)) {
@@ -87,7 +87,7 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     metricColumn: options.metricColumn,
     groupingLabelNames: ['job', ...groupingLabelNames],
   });
-  const seriesSet = new SeriesSet();
+  const gauges = new GaugeRegistry();
   const findings: RowFindings = { rowsRead: 0, skipped: [], duplicates: [] };
   const warnings: string[] = [];
 
@@ -95,19 +95,24 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     const file = sourceName(source);
     const metric = options.metric ?? (options.metricColumn === undefined ? defaultMetricName(source) : undefined);
     const rowsBefore = findings.rowsRead;
-    let mapper =
-      options.columns === undefined
-        ? undefined
-        : new RowMapper(file, readHeader(options.columns, '--columns'), '--columns', mapping(metric), seriesSet, findings);
+    const mapperFor = async (header: Header, location: string): Promise<RowMapper> => {
+      const made = new RowMapper(file, header, location, mapping(metric), gauges, findings);
+      await gauges.declareLabelNames(made.labelNames);
+      return made;
+    };
+    let mapper = options.columns === undefined ? undefined : await mapperFor(readHeader(options.columns, '--columns'), '--columns');
     let sawRecord = false;
     await readCsv(source, dialect, (cells, line) => {
       sawRecord = true;
-      if (mapper === undefined) {
-        const location = `${file}:${line}`;
-        mapper = new RowMapper(file, readHeader(cells, location), location, mapping(metric), seriesSet, findings);
-      } else {
+      if (mapper !== undefined) {
         mapper.add(cells, line);
+        return undefined;
       }
+      // Only the header is awaited: a promise for every row would cost more than the row.
+      const location = `${file}:${line}`;
+      return mapperFor(readHeader(cells, location), location).then((made) => {
+        mapper = made;
+      });
     });
     if (!sawRecord && options.columns === undefined) {
       throw inputError(`${file}: the file is empty; its first line must be a header naming the columns`);
@@ -116,7 +121,8 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
       warnings.push(`${file} has ${options.columns === undefined ? 'a header but ' : ''}no data rows, so it adds no series`);
     }
   }
-  return { seriesSet, findings, warnings };
+  await gauges.refuseMergedSeries();
+  return { gauges, findings, warnings };
 }
 
 function defaultMetricName(source: CsvSource): string {
@@ -145,7 +151,6 @@ function reportOf(
   collected: Collected | undefined,
   outcome: { pushed: boolean; status?: number; attempts: number; started: number },
 ): RunReport {
-  const families = collected === undefined ? [] : Array.from(collected.seriesSet.families());
   return {
     action,
     files: (options.sources ?? []).map(sourceName),
@@ -154,8 +159,8 @@ function reportOf(
     groupingLabels: options.groupingLabels ?? [],
     method,
     rowsRead: collected?.findings.rowsRead ?? 0,
-    series: collected?.seriesSet.seriesCount ?? 0,
-    metrics: families.map((family) => family.name),
+    series: collected?.gauges.seriesCount ?? 0,
+    metrics: collected?.gauges.metricNames ?? [],
     skipped: collected?.findings.skipped ?? [],
     duplicates: collected?.findings.duplicates ?? [],
     warnings: collected?.warnings ?? [],
@@ -203,7 +208,7 @@ export async function preparePush(options: PushCsvOptions): Promise<PreparedPush
   const collected = await collectSeries(options, labels.map((label) => label.name));
   const report = reportOf('dry-run', options, displayUrl(address.base), method, collected, { pushed: false, attempts: 0, started });
   checkStrict(options, report);
-  const body = expositionBody(collected.seriesSet);
+  const body = expositionBody(await collected.gauges.render(), collected.gauges.contentType);
   return { body, report, address, path, method, transport: options.transport, started };
 }
 

@@ -129,7 +129,7 @@ export function buildProgram(
     .option('--no-header', 'the file has no header row; name the columns with --columns')
     .option('--columns <names>', 'comma-separated column names, with --no-header')
     .option('--encoding <name>', 'utf-8, latin1 or utf-16le', 'utf-8')
-    .option('--max-record-size <chars>', 'refuse a record larger than this, such as one an unclosed quote runs away with', wholeNumber('--max-record-size'), DEFAULT_MAX_RECORD_SIZE)
+    .option('--max-record-size <bytes>', 'refuse a record larger than this (UTF-8 bytes), such as one an unclosed quote runs away with', wholeNumber('--max-record-size'), DEFAULT_MAX_RECORD_SIZE)
     .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
     .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
     .option('--json', 'print one JSON object summing up the run on stdout')

@@ -1,47 +1,191 @@
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { CsvError, parse, type Info, type Options as CsvParseOptions } from 'csv-parse';
 import { CsvPushError, inputError } from '../errors.js';
 import { gunzipIfCompressed, requireUtf8, skipLines } from './byte-stages.js';
 import type { CsvDialect } from './dialect.js';
-import { CsvParser, type RecordHandler } from './parser.js';
 import { openSource, sourceName, type CsvSource, type OpenedSource } from './source.js';
 
-export type { RecordHandler } from './parser.js';
+/**
+ * Receives each record with the 1-based line of the file it starts on; may throw to stop reading,
+ * and may return a promise (for the header), which is awaited before the next record.
+ */
+export type RecordHandler = (cells: string[], line: number) => void | Promise<void>;
 
-const DECODER_ENCODING = { 'utf-8': 'utf8', latin1: 'latin1', 'utf-16le': 'utf16le' } as const;
+const DECODER_ENCODING = { latin1: 'latin1', 'utf-16le': 'utf16le' } as const;
+
+/** What csv-parse is told for a dialect: rows of any length kept, blank lines handed on to be counted. */
+function parserOptions(dialect: CsvDialect): CsvParseOptions {
+  return {
+    delimiter: dialect.delimiter,
+    quote: dialect.quote,
+    // RFC 4180: a quote inside a quoted field is written twice, whatever the quote character.
+    escape: dialect.quote,
+    trim: dialect.trim,
+    ...(dialect.comment === undefined ? {} : { comment: dialect.comment, comment_no_infix: true }),
+    // LF and CRLF may be mixed in one file; csv-parse would otherwise keep to the first one it sees.
+    record_delimiter: ['\r\n', '\n'],
+    // A quote inside an unquoted field (`5" pipe`) is an ordinary character.
+    relax_quotes: true,
+    // The row mapper says which rows have the wrong number of cells, with their lines.
+    relax_column_count: true,
+    // Blank lines come through as one empty cell, so that counting records counts lines.
+    skip_empty_lines: false,
+    bom: true,
+    max_record_size: dialect.maxRecordSize,
+  };
+}
+
+interface ParsedRecord {
+  readonly cells: string[];
+  readonly line: number;
+}
+
+/** csv-parse's typings tie what on_record returns to the `columns` option; ours pairs the cells with their line. */
+function withLine(onRecord: (cells: string[], info: Info) => ParsedRecord): CsvParseOptions['on_record'] {
+  return onRecord as unknown as CsvParseOptions['on_record'];
+}
+
+/** A blank line (or one of blanks, with trim), as csv-parse hands it on. */
+function isBlankLine(cells: readonly string[]): boolean {
+  return cells.length === 1 && cells[0] === '';
+}
+
+/**
+ * Knows the line each record starts on. Where csv-parse hands on every line (blank ones as a
+ * record of one empty cell), counting is enough: a record spans one line more than the line
+ * feeds in its cells. Comment lines are not handed on, so with --comment the line comes from
+ * csv-parse's own count, which takes a per-record info object (slower, so only then). That count
+ * takes each CR inside a quoted field as a line break of its own (a CRLF there counts twice, and
+ * every line after it is one further off): the true line is its count less every CR so far.
+ */
+class LineCounter {
+  /** The line the next record starts on, where counting is enough. */
+  private next: number;
+  private carriageReturns = 0;
+  /** With csv-parse's count: where the last record ended, and its comment-line count then. */
+  private lastEnd = { line: 0, commentLines: 0 };
+
+  constructor(
+    private readonly lineOffset: number,
+    readonly countsItself: boolean,
+  ) {
+    this.next = lineOffset + 1;
+  }
+
+  /** Counting: takes the next record's cells; returns the line it starts on. */
+  counted(cells: readonly string[]): number {
+    const start = this.next;
+    this.next = start + 1 + countOf(cells, '\n');
+    return start;
+  }
+
+  /** With csv-parse's info for the record: returns the line it starts on. */
+  fromInfo(cells: readonly string[], info: Info): number {
+    this.carriageReturns += countOf(cells, '\r');
+    const endLine = this.lineOffset + info.lines - this.carriageReturns;
+    this.lastEnd = { line: endLine, commentLines: info.comment_lines };
+    return endLine - countOf(cells, '\n');
+  }
+
+  /** The line a record that failed to parse starts on, once every record before it was taken. */
+  failedRecordLine(error: CsvError): number {
+    if (this.countsItself) return this.next;
+    const commentLines = (error as CsvError & Partial<Info>).comment_lines ?? this.lastEnd.commentLines;
+    return this.lastEnd.line + 1 + commentLines - this.lastEnd.commentLines;
+  }
+}
+
+function countOf(cells: readonly string[], character: '\n' | '\r'): number {
+  let count = 0;
+  for (const cell of cells) {
+    for (let at = cell.indexOf(character); at !== -1; at = cell.indexOf(character, at + 1)) count++;
+  }
+  return count;
+}
+
+/** A csv-parse error, with how many records (blank lines included) csv-parse handed on before it. */
+interface ParseFailure {
+  readonly error: CsvError;
+  readonly afterRecords: number;
+}
 
 /**
  * Reads one CSV source: decompressed if it is gzip, its preamble dropped, checked to be the
- * encoding it claims, decoded, and parsed, each record handed to `onRecord` with the line it
+ * encoding it claims, and parsed by csv-parse, each record handed to `onRecord` with the line it
  * starts on. Blank and comment lines are dropped.
  */
 export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: RecordHandler): Promise<void> {
   const name = sourceName(source);
-  const parser = new CsvParser(dialect, name, onRecord, dialect.skipLines);
-  const decoder = new StringDecoder(DECODER_ENCODING[dialect.encoding]);
+  const lines = new LineCounter(dialect.skipLines, dialect.comment === undefined);
   let input: OpenedSource | undefined;
+  let failure: ParseFailure | undefined;
+  let taken = 0;
+  const failed = (error: CsvError): CsvPushError => describeCsvError(name, error, dialect, lines.failedRecordLine(error));
   try {
     input = openSource(source);
     const unzipped = gunzipIfCompressed(input.chunks, name);
     const afterPreamble = skipLines(unzipped, dialect.skipLines, dialect.encoding);
-    const bytes = dialect.encoding === 'utf-8' ? requireUtf8(afterPreamble, name, dialect.skipLines + 1) : afterPreamble;
-    let first = true;
-    for await (const chunk of bytes) {
-      let text = decoder.write(chunk);
-      if (first && text !== '') {
-        // A byte order mark says which encoding; it is not part of the first header.
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-        first = false;
-      }
-      parser.write(text);
+    const text = dialect.encoding === 'utf-8' ? requireUtf8(afterPreamble, name, dialect.skipLines + 1) : decoded(afterPreamble, dialect.encoding);
+    const parser = parse({
+      ...parserOptions(dialect),
+      // A parse error would end the stream at once, dropping the records parsed before it that
+      // were not handed on yet; reported this way instead, it is raised in its place, after them.
+      skip_records_with_error: true,
+      on_skip: (error) => {
+        if (failure === undefined && error !== undefined) failure = { error, afterRecords: (error as CsvError & Partial<Info>).records ?? 0 };
+        return undefined;
+      },
+      ...(lines.countsItself ? {} : { on_record: withLine((cells, info) => ({ cells, line: lines.fromInfo(cells, info) })) }),
+    });
+    Readable.from(text).on('error', (error) => parser.destroy(error)).pipe(parser);
+    for await (const record of parser as AsyncIterable<string[] | ParsedRecord>) {
+      if (failure !== undefined && taken === failure.afterRecords) throw failed(failure.error);
+      taken++;
+      const { cells, line } = Array.isArray(record) ? { cells: record, line: lines.counted(record) } : record;
+      if (isBlankLine(cells)) continue;
+      const handled = onRecord(cells, line);
+      if (handled !== undefined) await handled;
     }
-    parser.write(decoder.end());
-    parser.end();
+    if (failure !== undefined) throw failed(failure.error);
   } catch (error) {
     if (error instanceof CsvPushError) throw error;
     if (isFileError(error)) throw describeReadError(name, error);
     throw error;
   } finally {
     input?.close();
+  }
+}
+
+/** Latin-1 and UTF-16LE are decoded by Node before csv-parse sees them; csv-parse reads UTF-8. */
+async function* decoded(chunks: AsyncIterable<Buffer>, encoding: keyof typeof DECODER_ENCODING): AsyncGenerator<string> {
+  const decoder = new StringDecoder(DECODER_ENCODING[encoding]);
+  let first = true;
+  for await (const chunk of chunks) {
+    let text = decoder.write(chunk);
+    if (first && text !== '') {
+      // A byte order mark says which encoding; it is not part of the first header.
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+    }
+    if (text !== '') yield text;
+  }
+  const rest = decoder.end();
+  if (rest !== '') yield rest;
+}
+
+function describeCsvError(file: string, error: CsvError, dialect: CsvDialect, line: number): CsvPushError {
+  switch (error.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return inputError(
+        `${file}:${line}: a quoted field opened here is never closed; close the quote or double it (${dialect.quote}${dialect.quote}) inside the field`,
+      );
+    case 'CSV_MAX_RECORD_SIZE':
+      return inputError(
+        `${file}:${line}: the record starting here grows past ${dialect.maxRecordSize} bytes, most likely from an unclosed quote; close it, or raise --max-record-size`,
+      );
+    default:
+      return inputError(`${file}:${line}: ${error.message.replace(/ at line \d+/, '')}; check the quoting of this record`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { inputError, usageError } from '../errors.js';
 import { findColumn, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
-import { LabelRenderer, type GaugeFamily, type SampleOrigin, type SeriesSet } from './series-set.js';
+import { LabelSetBuilder, type GaugeFamily, type GaugeRegistry, type SampleOrigin } from './gauges.js';
 import { parseSampleValue } from './values.js';
 
 export interface SkippedRow {
@@ -51,8 +51,9 @@ const COUNT_HELP = 'One sample of value 1 per CSV row, pushed by csv-push.';
 
 /** Turns the rows of one CSV source into samples, after its header has fixed the columns' roles. */
 export class RowMapper {
-  private readonly labelColumns: readonly number[];
-  private readonly labels: LabelRenderer;
+  /** Label names this file's rows carry, in column order. */
+  readonly labelNames: readonly string[];
+  private readonly labels: LabelSetBuilder;
   /** Reused for every row: the values of the row being added. */
   private readonly rowValues: number[];
   private readonly valueColumns: readonly ValueColumn[];
@@ -68,7 +69,7 @@ export class RowMapper {
     /** Where the names came from, for messages: `file.csv:1`, or `--columns`. */
     headerLocation: string,
     options: MappingOptions,
-    private readonly seriesSet: SeriesSet,
+    private readonly gauges: GaugeRegistry,
     private readonly findings: RowFindings,
   ) {
     const find = (wanted: string, option: string) => findColumn(header, wanted, option, file);
@@ -100,12 +101,12 @@ export class RowMapper {
     this.fixedFamilies = longFormat
       ? undefined
       : this.valueColumns.length === 0
-        ? [seriesSet.family(options.metric as string, options.description ?? COUNT_HELP)]
-        : this.valueColumns.map((value) => seriesSet.family(`${options.metric}${value.suffix}`, value.help));
+        ? [gauges.family(options.metric as string, options.description ?? COUNT_HELP)]
+        : this.valueColumns.map((value) => gauges.family(`${options.metric}${value.suffix}`, value.help));
 
-    this.fileIndex = seriesSet.fileIndex(file);
-    this.labelColumns = labelIndexes;
-    this.labels = new LabelRenderer(labelIndexes.map((index) => header.names[index] as string));
+    this.fileIndex = gauges.fileIndex(file);
+    this.labelNames = labelIndexes.map((index) => header.names[index] as string);
+    this.labels = new LabelSetBuilder(header.names, labelIndexes);
     this.rowValues = this.valueColumns.map(() => 1);
     for (const column of labelIndexes) {
       const name = header.names[column] as string;
@@ -141,10 +142,10 @@ export class RowMapper {
       values[index] = parsed;
     }
 
-    const labelsText = this.labels.render(cells, this.labelColumns);
+    const labelSet = this.labels.build(cells);
     let replaced: SampleOrigin | undefined;
     for (let index = 0; index < families.length; index++) {
-      replaced = (families[index] as GaugeFamily).set(labelsText, values[index] ?? 1, line, this.fileIndex) ?? replaced;
+      replaced = this.gauges.set(families[index] as GaugeFamily, labelSet, values[index] ?? 1, this.fileIndex, line) ?? replaced;
     }
     if (replaced !== undefined) {
       this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
@@ -159,8 +160,8 @@ export class RowMapper {
       this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") is empty, so the row names no metric`);
       return undefined;
     }
-    if (this.valueColumns.length === 0) return [this.seriesSet.family(`${this.metricPrefix}${name}`, COUNT_HELP)];
-    return this.valueColumns.map((value) => this.seriesSet.family(`${this.metricPrefix}${name}${value.suffix}`, value.help));
+    if (this.valueColumns.length === 0) return [this.gauges.family(`${this.metricPrefix}${name}`, COUNT_HELP)];
+    return this.valueColumns.map((value) => this.gauges.family(`${this.metricPrefix}${name}${value.suffix}`, value.help));
   }
 
   private skip(line: number, reason: string): void {

@@ -3,7 +3,7 @@ import type * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { CsvPushError, usageError } from '../errors.js';
-import type { ExpositionBody } from '../metrics/exposition.js';
+import type { ExpositionBody } from '../metrics/body.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 
 
@@ -83,7 +83,7 @@ export async function sendToGateway(
   transport: TransportOptions,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
-  const headers = requestHeaders(address, transport);
+  const headers = requestHeaders(address, transport, body?.contentType);
   // Compressed once, as a whole; plain text is rendered while it is sent (a body of several
   // chunks goes chunked), so the gateway parses one piece while the next is being rendered.
   const payload: ExpositionBody | undefined =
@@ -129,11 +129,9 @@ export async function sendToGateway(
   }
 }
 
-function requestHeaders(address: GatewayAddress, transport: TransportOptions): Record<string, string> {
-  const headers: Record<string, string> = {
-    'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-    'user-agent': 'csv-push',
-  };
+function requestHeaders(address: GatewayAddress, transport: TransportOptions, contentType: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = { 'user-agent': 'csv-push' };
+  if (contentType !== undefined) headers['content-type'] = contentType;
   if (transport.gzip) headers['content-encoding'] = 'gzip';
   for (const [name, value] of Object.entries(transport.headers ?? {})) headers[name.toLowerCase()] = value;
   // Credentials in the URL are the most specific, so they win over those from the environment.
@@ -269,7 +267,7 @@ async function gzipped(body: ExpositionBody): Promise<ExpositionBody> {
   });
   Readable.from(body.chunks()).pipe(gzip);
   await done;
-  return { chunks: () => compressed };
+  return { contentType: body.contentType, chunks: () => compressed };
 }
 
 const TLS_UNTRUSTED = new Set([

@@ -5,9 +5,9 @@ import { pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions }
 import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
 import { answer, hang, reset, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
-import { getJson } from '../helpers/http-get.js';
 import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
-import { bcryptHash, makePki, pem, writeWebConfig, type TestPki } from '../helpers/tls.js';
+import { startSecuredGateway } from '../helpers/secured-gateway.js';
+import { makePki, type TestPki } from '../helpers/tls.js';
 
 const example = [{ path: fixture('example_data.csv') }];
 
@@ -18,13 +18,8 @@ beforeAll(() => {
 
 describe('a gateway behind basic auth', () => {
   let gateway: RunningGateway;
-  const basic = `Basic ${Buffer.from('alice:s3cret pass').toString('base64')}`;
   beforeAll(async () => {
-    const config = writeWebConfig(pki.dir, 'basic.yml', `basic_auth_users:\n  alice: ${bcryptHash('s3cret pass', pki.dir)}\n`);
-    gateway = await startPushgateway({
-      args: [`--web.config.file=${config}`],
-      readBack: (url) => getJson(url, { headers: { authorization: basic } }),
-    });
+    gateway = await startSecuredGateway(pki, { alicePassword: 's3cret pass' });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -68,12 +63,7 @@ describe('a gateway behind basic auth', () => {
 describe('a gateway behind TLS', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
-    const config = writeWebConfig(pki.dir, 'tls.yml', `tls_server_config:\n  cert_file: ${pki.serverCert}\n  key_file: ${pki.serverKey}\n`);
-    gateway = await startPushgateway({
-      args: [`--web.config.file=${config}`],
-      scheme: 'https',
-      readBack: (url) => getJson(url, { ca: pem(pki.caCert) }),
-    });
+    gateway = await startSecuredGateway(pki, { tls: true });
   });
   afterAll(async () => {
     await gateway?.stop();
@@ -115,16 +105,7 @@ describe('a gateway behind TLS', () => {
 describe('a gateway demanding a client certificate', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
-    const config = writeWebConfig(
-      pki.dir,
-      'mtls.yml',
-      `tls_server_config:\n  cert_file: ${pki.serverCert}\n  key_file: ${pki.serverKey}\n  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: ${pki.caCert}\n`,
-    );
-    gateway = await startPushgateway({
-      args: [`--web.config.file=${config}`],
-      scheme: 'https',
-      readBack: (url) => getJson(url, { ca: pem(pki.caCert), cert: pem(pki.clientCert), key: pem(pki.clientKey) }),
-    });
+    gateway = await startSecuredGateway(pki, { clientCertificate: true });
   });
   afterAll(async () => {
     await gateway?.stop();

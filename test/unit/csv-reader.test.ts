@@ -7,11 +7,11 @@ interface CsvRecord {
   readonly cells: string[];
   readonly line: number;
 }
-import { DEFAULT_DIALECT, parseDelimiter, resolveDialect } from '../../src/csv/dialect.js';
+import { DEFAULT_DIALECT, parseDelimiter, resolveDialect, type CsvDialectOptions } from '../../src/csv/dialect.js';
 
-async function records(text: string | Buffer, delimiter = ','): Promise<CsvRecord[]> {
+async function records(text: string | Buffer, delimiter = ',', dialect: CsvDialectOptions = {}): Promise<CsvRecord[]> {
   const result: CsvRecord[] = [];
-  await readCsv({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, resolveDialect({ delimiter }), (cells, line) => {
+  await readCsv({ name: 'test.csv', stream: Readable.from([Buffer.from(text)]) }, resolveDialect({ delimiter, ...dialect }), (cells, line) => {
     result.push({ cells, line });
   });
   return result;
@@ -50,6 +50,37 @@ describe('readCsv', () => {
 
   it('names the line of an unclosed quote', async () => {
     await expect(records('a,b\n1,2\n3,"open\n4,5\n')).rejects.toThrow('test.csv:3: a quoted field opened here is never closed');
+  });
+
+  it('names the line of an unclosed quote far down a file, after every record before it', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, index) => `host-${index},${index}`).join('\n');
+    await expect(records(`a,b\n${rows}\n\n"x\r\ny",1\nlast,"open\n1,2\n`)).rejects.toThrow('test.csv:20005: a quoted field opened here is never closed');
+  });
+
+  it('names the line of a record over --max-record-size', async () => {
+    await expect(records(`a,b\n1,2\n\n3,"${'x'.repeat(200)}\n`, ',', { maxRecordSize: 100 })).rejects.toThrow(
+      'test.csv:4: the record starting here grows past 100 bytes',
+    );
+  });
+
+  it('with --comment, counts comment lines and CRLFs inside quotes right', async () => {
+    expect(await records('# made by a tool\r\na,b\r\n1,"x\r\ny"\r\n# a note\r\n\r\n2,3\r\n', ',', { comment: '#' })).toEqual([
+      { cells: ['a', 'b'], line: 2 },
+      { cells: ['1', 'x\r\ny'], line: 3 },
+      { cells: ['2', '3'], line: 7 },
+    ]);
+    await expect(records('a,b\n# note\n1,"open\n', ',', { comment: '#' })).rejects.toThrow('test.csv:3: a quoted field opened here is never closed');
+  });
+
+  it('drops a preamble by whole lines, a stray quote in it included, keeping line numbers', async () => {
+    expect(await records('Report "Q3\nmade today\na,b\n1,2\n', ',', { skipLines: 2 })).toEqual([
+      { cells: ['a', 'b'], line: 3 },
+      { cells: ['1', '2'], line: 4 },
+    ]);
+  });
+
+  it('keeps a quote inside an unquoted field as it is', async () => {
+    expect((await records('a,b\n5" pipe,2\n'))[1]?.cells).toEqual(['5" pipe', '2']);
   });
 
   it('reads tab-separated text', async () => {
