@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { buildProgram, type CliOptions, type SharedNameOptions } from './cli/program.js';
-import type { AttemptEvent, CsvSource, PushCsvOptions, RunReport, TransportSecrets } from './index.js';
+import type { CsvSource, PushCsvOptions, RunReport, TransportOptions } from './index.js';
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
 // the CSV and push machinery is imported once a run actually needs it.
@@ -17,6 +17,16 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') throw error;
   });
+  if (argv[2] === 'groups' || argv[2] === 'prune') {
+    const { runGroupCommand } = await import('./cli/group-commands.js');
+    process.exitCode = await runGroupCommand(argv, version(), {
+      env: process.env,
+      cwd: process.cwd(),
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+    });
+    return;
+  }
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const program = buildProgram(version(), process.env, parsed);
   let files: string[];
@@ -44,29 +54,23 @@ export async function main(argv: string[]): Promise<void> {
 }
 
 async function run(files: string[], options: CliOptions & SharedNameOptions): Promise<void> {
-  const [library, { Reporter, jsonSummary }] = await Promise.all([import('./index.js'), import('./cli/output.js')]);
+  const [library, { Reporter, jsonSummary }, { transportFromOptions }] = await Promise.all([
+    import('./index.js'),
+    import('./cli/output.js'),
+    import('./cli/connection.js'),
+  ]);
   const reporter = new Reporter({
     quiet: options.quiet === true,
     verbose: options.verbose === true,
     env: process.env,
+    cwd: process.cwd(),
     writeErr: (text) => process.stderr.write(text),
   });
   let report: RunReport | undefined;
   let warnedRows = false;
   try {
-    const secrets = await library.readTransportSecrets({
-      username: options.username ?? nonEmpty(process.env.PUSHGATEWAY_USERNAME),
-      password: nonEmpty(process.env.PUSHGATEWAY_PASSWORD),
-      passwordFile: options.passwordFile,
-      bearerToken: nonEmpty(process.env.PUSHGATEWAY_BEARER_TOKEN),
-      bearerTokenFile: options.bearerTokenFile,
-      caFile: options.caFile,
-      certFile: options.certFile,
-      keyFile: options.keyFile,
-      insecure: options.insecure,
-    });
-    if (options.insecure) reporter.warning("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
-    const pushOptions = toPushOptions(files, options, library, secrets, (event) => reporter.attempt(event));
+    const transport = await transportFromOptions(options, options.httpHeaders, process.env, library, reporter);
+    const pushOptions = toPushOptions(files, options, library, transport);
     if (options.delete) {
       report = await library.deleteGroup(pushOptions);
     } else {
@@ -81,17 +85,20 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
       }
     }
     reporter.summary(report);
+    reporter.pushStepSummary(report);
     if (options.json) process.stdout.write(jsonSummary(report, undefined));
     process.exitCode = 0;
   } catch (error) {
     if (!(error instanceof library.CsvPushError)) {
       reporter.error(`unexpected failure, please report it: ${error instanceof Error ? (options.verbose ? error.stack : error.message) : String(error)}`);
+      reporter.pushStepSummary(report, String(error));
       if (options.json) process.stdout.write(jsonSummary(report, { code: 'INTERNAL', message: String(error), exitCode: 1 }));
       process.exitCode = 1;
       return;
     }
     if (error.report !== undefined && !warnedRows) reporter.rowWarnings(error.report);
     reporter.error(error.message);
+    reporter.pushStepSummary(error.report ?? report, error.message);
     if (options.verbose && error.stack !== undefined) reporter.detail(error.stack);
     if (options.json) {
       process.stdout.write(jsonSummary(error.report, { code: error.code, message: error.message, exitCode: error.exitCode }));
@@ -100,16 +107,11 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
   }
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value === '' ? undefined : value;
-}
-
 function toPushOptions(
   files: string[],
   options: CliOptions & SharedNameOptions,
-  library: Pick<typeof import('./index.js'), 'parseGroupingLabel' | 'parseHeader'>,
-  secrets: TransportSecrets,
-  onAttempt: (event: AttemptEvent) => void,
+  library: Pick<typeof import('./index.js'), 'parseGroupingLabel'>,
+  transport: TransportOptions,
 ): PushCsvOptions {
   return {
     sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: process.stdin } : { path: file })),
@@ -134,16 +136,7 @@ function toPushOptions(
       encoding: options.encoding,
       maxRecordSize: options.maxRecordSize,
     },
-    transport: {
-      timeoutMs: options.timeout * 1000,
-      retries: options.retries,
-      headers: Object.fromEntries(options.httpHeaders.map(library.parseHeader)),
-      credentials: secrets.credentials,
-      bearerToken: secrets.bearerToken,
-      tls: secrets.tls,
-      gzip: options.gzip === true,
-      onAttempt,
-    },
+    transport: { ...transport, gzip: options.gzip === true },
   };
 }
 

@@ -11,7 +11,8 @@ export type ErrorCode =
   | 'PUSH_REFUSED'
   | 'PUSH_UNREACHABLE'
   | 'PUSH_TIMEOUT'
-  | 'TLS';
+  | 'TLS'
+  | 'GATEWAY_ANSWER';
 
 /** Exit codes are a contract with cron and CI: 1 means the gateway did not take it, 2 means fix your input. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, 1 | 2>> = {
@@ -22,6 +23,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, 1 | 2>> = {
   PUSH_UNREACHABLE: 1,
   PUSH_TIMEOUT: 1,
   TLS: 1,
+  GATEWAY_ANSWER: 1,
 };
 
 export class CsvPushError extends Error {

@@ -14,3 +14,8 @@ export type { ErrorCode } from './errors.js';
 export { cleanName, metricNameFromFileName, isValidMetricName, isValidLabelName } from './metrics/names.js';
 export { parseSampleValue } from './metrics/values.js';
 export type { ExpositionBody } from './metrics/body.js';
+export { listGroups, groupKeyText } from './groups/list-groups.js';
+export type { GatewayGroupInfo, GroupFilter, GroupsReport, ListGroupsOptions } from './groups/list-groups.js';
+export { pruneGroups } from './groups/prune-groups.js';
+export type { PruneOptions, PruneOutcome, PruneReport } from './groups/prune-groups.js';
+export { parseDuration, formatAge } from './groups/duration.js';

@@ -58,7 +58,7 @@ export interface PushCsvOptions extends GroupOptions, CsvOptions {
 const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 10_000, retries: 2 };
 
 /** The caller's transport options over the defaults; an option left undefined keeps its default. */
-function transportWithDefaults(transport: Partial<TransportOptions> | undefined): TransportOptions {
+export function transportWithDefaults(transport: Partial<TransportOptions> | undefined): TransportOptions {
   const given = Object.fromEntries(Object.entries(transport ?? {}).filter(([, value]) => value !== undefined));
   return { ...DEFAULT_TRANSPORT, ...given };
 }

@@ -1,5 +1,6 @@
 import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { AttemptEvent, RunReport } from '../index.js';
+import { GithubActions, pushStepSummary, type AnnotationPlace } from './github-actions.js';
 
 /** Row warnings printed before the rest are only counted; --verbose or --json shows them all. */
 const ROW_WARNINGS_SHOWN = 20;
@@ -9,6 +10,8 @@ export interface OutputSettings {
   readonly verbose: boolean;
   readonly env: NodeJS.ProcessEnv;
   readonly writeErr: (text: string) => void;
+  /** Where relative file names start, for the file names of GitHub annotations. */
+  readonly cwd?: string;
 }
 
 /** chalk 5 honours FORCE_COLOR but not NO_COLOR; https://no-color.org asks for both. */
@@ -21,17 +24,35 @@ function stderrChalk(env: NodeJS.ProcessEnv): ChalkInstance {
 /** Everything the CLI tells a person, on stderr. */
 export class Reporter {
   private readonly chalk: ChalkInstance;
+  private readonly github: GithubActions;
 
   constructor(private readonly settings: OutputSettings) {
     this.chalk = stderrChalk(settings.env);
+    this.github = new GithubActions(settings.env, settings.cwd ?? '.');
   }
 
-  warning(text: string): void {
-    if (!this.settings.quiet) this.settings.writeErr(`${this.chalk.yellow('warning:')} ${text}\n`);
+  /** In a GitHub Actions step, each warning and error is also an annotation on the run. */
+  warning(text: string, place?: AnnotationPlace): void {
+    if (this.settings.quiet) return;
+    this.settings.writeErr(`${this.chalk.yellow('warning:')} ${text}\n`);
+    if (this.github.annotates) this.settings.writeErr(this.github.annotation('warning', text, place));
   }
 
   error(text: string): void {
     this.settings.writeErr(`${this.chalk.red('error:')} ${text}\n`);
+    if (this.github.annotates) this.settings.writeErr(this.github.annotation('error', text));
+  }
+
+  /** Appends the run's Markdown summary to $GITHUB_STEP_SUMMARY, when that names a file. */
+  stepSummary(markdown: string): void {
+    const problem = this.github.appendStepSummary(markdown);
+    if (problem !== undefined) this.warning(problem);
+  }
+
+  pushStepSummary(report: RunReport | undefined, failure?: string): void {
+    this.stepSummary(
+      report === undefined ? `### csv-push: ❌ failed\n\n${failure ?? ''}\n\n` : pushStepSummary(report, failure, formatDuration),
+    );
   }
 
   detail(text: string): void {
@@ -58,7 +79,7 @@ export class Reporter {
       })),
     ].sort((a, b) => report.files.indexOf(a.file) - report.files.indexOf(b.file) || a.line - b.line);
     const limit = this.settings.verbose ? Number.POSITIVE_INFINITY : ROW_WARNINGS_SHOWN;
-    rowLines.slice(0, limit).forEach((row) => this.warning(row.text));
+    rowLines.slice(0, limit).forEach((row) => this.warning(row.text, row));
     if (rowLines.length > limit) {
       this.warning(`${rowLines.length - limit} more row warnings not shown (use --verbose, or --json for all of them)`);
     }
@@ -88,7 +109,7 @@ export class Reporter {
   }
 }
 
-function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${groupThousands(count)} ${count === 1 ? singular : pluralForm}`;
 }
 
@@ -97,7 +118,7 @@ function groupThousands(count: number): string {
   return String(count).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-function formatDuration(ms: number): string {
+export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 

@@ -1,5 +1,7 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { DEFAULT_MAX_RECORD_SIZE } from '../csv/dialect.js';
+import { addTransportOptions, gatewayOption, type ConnectionCliOptions } from './connection.js';
+import { collect, wholeNumber } from './option-values.js';
 
 // The command line: every option, its help text and examples, parsed by commander.
 
@@ -21,13 +23,17 @@ Examples:
   $ csv-push data.csv --job j --method post --strict --json --timeout 5 --retries 4 --description "Queue depth"
   $ csv-push data.csv --job j -g https://proxy/pgw --bearer-token-file token -H "X-Scope-OrgID: team-a" --gzip
 
+Other commands (name them first; push a CSV file called groups or prune as ./groups):
+  $ csv-push groups [--job j] [--label name=value] [--older-than 1d] [--json]   list the gateway's groups
+  $ csv-push prune --older-than 7d [--dry-run] [--job j] [--label name=value]   delete groups not pushed for that long
+  (csv-push groups --help and csv-push prune --help show every option)
+
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
 PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
 
-export interface CliOptions {
+export interface CliOptions extends ConnectionCliOptions {
   job: string;
-  gateway?: string;
   metric?: string;
   description?: string;
   label?: string[];
@@ -37,18 +43,9 @@ export interface CliOptions {
   dryRun?: boolean;
   strict?: boolean;
   delimiter?: string;
-  timeout: number;
-  retries: number;
   json?: boolean;
-  username?: string;
-  passwordFile?: string;
-  bearerTokenFile?: string;
   /** Shared by -H (HTTP headers) and --no-header (no CSV header row): read it through `parsed` below. */
   header?: unknown;
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  insecure?: boolean;
   gzip?: boolean;
   labelColumn?: string[];
   ignoreColumn?: string[];
@@ -64,30 +61,6 @@ export interface CliOptions {
   verbose?: boolean;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
-function positiveNumber(flag: string) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (text.trim() === '' || !Number.isFinite(value) || value <= 0) {
-      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a positive number of seconds, not "${text}"`);
-    }
-    return value;
-  };
-}
-
-function wholeNumber(flag: string) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text.trim())) {
-      throw new CommanderError(2, 'csv-push.usage', `error: ${flag} must be a whole number (0 or more), not "${text}"`);
-    }
-    return Number(text);
-  };
-}
-
-
 /**
  * `-H, --header` (HTTP) and `--no-header` (CSV) are both part of the interface, but commander files
  * them under one attribute; each keeps its own record here instead.
@@ -102,14 +75,14 @@ export function buildProgram(
   env: NodeJS.ProcessEnv,
   parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true },
 ): Command {
-  return new Command('csv-push')
+  const program = new Command('csv-push')
     .on('option:no-header', () => {
       parsed.csvHeader = false;
     })
     .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
     .argument('[files...]', 'CSV file(s) to read; - reads standard input')
     .requiredOption('-j, --job <name>', 'job name of the group to push to')
-    .option('-g, --gateway <url>', 'Pushgateway URL; host:port means http', env.PUSHGATEWAY_URL || 'http://localhost:9091')
+    .addOption(gatewayOption(env))
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')
     .option('-l, --label <name=value>', 'extra grouping-key label; repeatable', collect)
@@ -130,20 +103,8 @@ export function buildProgram(
     .option('--columns <names>', 'comma-separated column names, with --no-header')
     .option('--encoding <name>', 'utf-8, latin1 or utf-16le', 'utf-8')
     .option('--max-record-size <bytes>', 'refuse a record larger than this (UTF-8 bytes), such as one an unclosed quote runs away with', wholeNumber('--max-record-size'), DEFAULT_MAX_RECORD_SIZE)
-    .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
-    .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
-    .option('--json', 'print one JSON object summing up the run on stdout')
-    .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
-    .option('--password-file <path>', 'file holding the basic-auth password')
-    .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')
-    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', (value) => {
-      parsed.httpHeaders.push(value);
-      return undefined;
-    })
-    .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
-    .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
-    .option('--key-file <pem>', 'private key of the client certificate')
-    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)")
+    .option('--json', 'print one JSON object summing up the run on stdout');
+  return addTransportOptions(program, parsed.httpHeaders)
     .option('--gzip', 'compress the request body (Content-Encoding: gzip; gateways from v1.5)')
     .option('-q, --quiet', 'print errors only')
     .option('--verbose', 'show every attempt, every warning, and stack traces')

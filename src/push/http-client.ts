@@ -7,7 +7,7 @@ import type { ExpositionBody } from '../metrics/body.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 
 
-export type HttpMethod = 'PUT' | 'POST' | 'DELETE';
+export type HttpMethod = 'PUT' | 'POST' | 'DELETE' | 'GET';
 
 export interface TlsOptions {
   /** PEM text of CAs to trust in addition to none: when given, only these are trusted. */
@@ -196,8 +196,11 @@ function attemptOnce(
     request.on('response', (response) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      // A GET answered 200 is the document asked for (a gateway's group list), kept whole;
+      // any other answer only needs enough of its body to show the reason.
+      const bodyLimit = method === 'GET' && response.statusCode === 200 ? Number.POSITIVE_INFINITY : MAX_ERROR_BODY;
       response.on('data', (chunk: Buffer) => {
-        if (size < MAX_ERROR_BODY) chunks.push(chunk);
+        if (size < bodyLimit) chunks.push(chunk);
         size += chunk.length;
       });
       response.on('end', () => {
@@ -206,7 +209,7 @@ function attemptOnce(
         resolve({
           status: response.statusCode ?? 0,
           statusText: response.statusMessage ?? '',
-          body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_ERROR_BODY),
+          body: Buffer.concat(chunks).toString('utf8').slice(0, bodyLimit),
           retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
           location: response.headers.location,
         });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,24 +11,33 @@ import { startSecuredGateway } from '../helpers/secured-gateway.js';
 import { makePki } from '../helpers/tls.js';
 
 const run = promisify(execFile);
+const QUIET = ['--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'];
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
-/** The package as npm would publish it, installed globally into a prefix of its own, as a user installs it. */
-describe('the packed tarball, installed with npm install -g', () => {
+/**
+ * The package as npm would publish it, installed as the README's install section says: globally
+ * into a prefix of its own, and as a project's devDependency run with npx.
+ */
+describe('the packed tarball, installed', () => {
+  let work: string;
+  let tarball: string;
   let installed: string;
   let gateway: RunningGateway;
   let caFile: string;
 
   beforeAll(async () => {
     if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does) before this test');
-    const work = mkdtempSync(join(tmpdir(), 'csv-push-pack-'));
+    work = mkdtempSync(join(tmpdir(), 'csv-push-pack-'));
     // dist/ is already built by `npm test`; the tarball takes it as it is.
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: root });
-    const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'));
-    if (tarball === undefined) throw new Error(`npm pack left no tarball in ${work}`);
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work, '--loglevel=warn'], { cwd: root });
+    const packed = readdirSync(work).find((file) => file.endsWith('.tgz'));
+    if (packed === undefined) throw new Error(`npm pack left no tarball in ${work}`);
+    tarball = join(work, packed);
     const prefix = join(work, 'prefix');
-    await run('npm', ['install', '-g', '--prefix', prefix, '--no-audit', '--no-fund', '--prefer-offline', join(work, tarball)], { cwd: work });
+    // --ignore-scripts: nothing needs to run, and npm 11 then has no `prepare` to list as unapproved.
+    const { stderr } = await run('npm', ['install', '-g', '--ignore-scripts', '--prefix', prefix, tarball, ...QUIET], { cwd: work });
+    expect(stderr).not.toContain('install-scripts');
     installed = join(prefix, 'bin', 'csv-push');
 
     const pki = makePki();
@@ -39,10 +48,18 @@ describe('the packed tarball, installed with npm install -g', () => {
     await gateway?.stop();
   });
 
-  it('answers --version from the installed bin', async () => {
-    const { stdout } = await run(installed, ['--version'], { cwd: tmpdir() });
-    expect(stdout).toBe(`${version}\n`);
+  it('answers --version and prune --help from the installed bin', async () => {
+    expect((await run(installed, ['--version'], { cwd: tmpdir() })).stdout).toBe(`${version}\n`);
+    expect((await run(installed, ['prune', '--help'], { cwd: tmpdir() })).stdout).toContain('Usage: csv-push prune [options]');
   });
+
+  it('runs with npx in a project that has it as a devDependency', async () => {
+    const project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), '{ "name": "uses-csv-push", "private": true }\n');
+    await run('npm', ['install', '--save-dev', tarball, ...QUIET], { cwd: project });
+    expect((await run('npx', ['--no-install', 'csv-push', '--version'], { cwd: project })).stdout).toBe(`${version}\n`);
+  }, 120_000);
 
   it('pushes over https to a real gateway from the installed bin', async () => {
     const { stderr } = await run(installed, [join(FIXTURES, 'example_data.csv'), '--job', 'installed', '-g', gateway.url, '--ca-file', caFile], {

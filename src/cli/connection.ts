@@ -1,0 +1,76 @@
+import { Option, type Command } from 'commander';
+import type { AttemptEvent, TransportOptions } from '../index.js';
+import { positiveNumber, wholeNumber } from './option-values.js';
+import type { Reporter } from './output.js';
+
+// How every command reaches the gateway: its address, time limits, credentials and TLS.
+
+export interface ConnectionCliOptions {
+  gateway?: string;
+  timeout: number;
+  retries: number;
+  username?: string;
+  passwordFile?: string;
+  bearerTokenFile?: string;
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  insecure?: boolean;
+}
+
+export function gatewayOption(env: NodeJS.ProcessEnv): Option {
+  return new Option('-g, --gateway <url>', 'Pushgateway URL; host:port means http').default(env.PUSHGATEWAY_URL || 'http://localhost:9091');
+}
+
+/** Options after --gateway; `-H` values go to `httpHeaders` (the push command's --no-header shares commander's attribute). */
+export function addTransportOptions(command: Command, httpHeaders: string[]): Command {
+  return command
+    .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
+    .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
+    .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
+    .option('--password-file <path>', 'file holding the basic-auth password')
+    .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')
+    .option('-H, --header <header>', 'extra HTTP header "Name: value"; repeatable', (value) => {
+      httpHeaders.push(value);
+      return undefined;
+    })
+    .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
+    .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
+    .option('--key-file <pem>', 'private key of the client certificate')
+    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)");
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Reads the secret files and the environment into transport options; secrets never reach the reporter. */
+export async function transportFromOptions(
+  options: ConnectionCliOptions,
+  httpHeaders: readonly string[],
+  env: NodeJS.ProcessEnv,
+  library: Pick<typeof import('../index.js'), 'readTransportSecrets' | 'parseHeader'>,
+  reporter: Reporter,
+): Promise<TransportOptions> {
+  const secrets = await library.readTransportSecrets({
+    username: options.username ?? nonEmpty(env.PUSHGATEWAY_USERNAME),
+    password: nonEmpty(env.PUSHGATEWAY_PASSWORD),
+    passwordFile: options.passwordFile,
+    bearerToken: nonEmpty(env.PUSHGATEWAY_BEARER_TOKEN),
+    bearerTokenFile: options.bearerTokenFile,
+    caFile: options.caFile,
+    certFile: options.certFile,
+    keyFile: options.keyFile,
+    insecure: options.insecure,
+  });
+  if (options.insecure) reporter.warning("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
+  return {
+    timeoutMs: options.timeout * 1000,
+    retries: options.retries,
+    headers: Object.fromEntries(httpHeaders.map(library.parseHeader)),
+    credentials: secrets.credentials,
+    bearerToken: secrets.bearerToken,
+    tls: secrets.tls,
+    onAttempt: (event: AttemptEvent) => reporter.attempt(event),
+  };
+}

@@ -1,0 +1,98 @@
+import { formatAge, groupKeyText, type GatewayGroupInfo, type GroupsReport, type PruneOutcome, type PruneReport } from '../index.js';
+
+import { plural } from './output.js';
+
+// What `groups` and `prune` print: a table for people, one JSON object for programs.
+
+export interface ErrorSummary {
+  readonly code: string;
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+function timeText(date: Date | undefined): string {
+  return date === undefined ? 'never' : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Columns of fixed meaning first, the grouping key (any length) last, so the others line up. */
+export function groupsTable(groups: readonly GatewayGroupInfo[]): string {
+  const rows = [
+    ['LAST PUSH', 'AGE', 'SERIES', 'LAST PUSH FAILED', 'GROUP'],
+    ...groups.map((group) => [
+      timeText(group.lastPushAt),
+      group.ageMs === undefined ? '-' : formatAge(group.ageMs),
+      String(group.series),
+      group.lastPushFailed ? `yes, ${timeText(group.lastFailureAt)}` : 'no',
+      groupKeyText(group),
+    ]),
+  ];
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((text, column) => (column === 2 ? text.padStart(widths[column] ?? 0) : column === row.length - 1 ? text : text.padEnd(widths[column] ?? 0)))
+        .join('  '),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+/** One sentence on what a prune did, for the terminal and the step summary alike. */
+export function pruneHeadline(report: PruneReport, olderThan: string): string {
+  const matched = `${report.outcomes.length} of ${plural(report.total, 'group')} not pushed for ${olderThan}`;
+  if (report.dryRun) return `dry run: ${matched} would be deleted from ${report.gateway}; nothing was deleted`;
+  const failed = report.outcomes.filter((outcome) => outcome.error !== undefined).length;
+  const deleted = report.outcomes.length - failed;
+  return `deleted ${deleted} of ${plural(report.total, 'group')} not pushed for ${olderThan} from ${report.gateway}${failed > 0 ? `; ${failed} could not be deleted` : ''}`;
+}
+
+export function pruneLine(outcome: PruneOutcome): string {
+  const verb = outcome.deleted ? 'deleted' : outcome.error === undefined ? 'would delete' : 'not deleted';
+  const age = outcome.group.ageMs === undefined ? 'never pushed successfully' : `last push ${formatAge(outcome.group.ageMs)} ago`;
+  return `${verb} {${groupKeyText(outcome.group)}} (${age}, ${outcome.group.series} series)\n`;
+}
+
+function groupJson(group: GatewayGroupInfo): Record<string, unknown> {
+  return {
+    job: group.job,
+    labels: group.labels,
+    series: group.series,
+    lastPushAt: group.lastPushAt?.toISOString() ?? null,
+    ageSeconds: group.ageMs === undefined ? null : group.ageMs / 1000,
+    lastPushFailed: group.lastPushFailed,
+    lastFailureAt: group.lastFailureAt?.toISOString() ?? null,
+  };
+}
+
+export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary | undefined): string {
+  return `${JSON.stringify({
+    ok: error === undefined,
+    action: 'groups',
+    gateway: report?.gateway,
+    total: report?.total,
+    matched: report?.groups.length,
+    groups: report?.groups.map(groupJson),
+    durationMs: report?.durationMs,
+    error,
+  })}\n`;
+}
+
+export function pruneJson(report: PruneReport | undefined, error: ErrorSummary | undefined): string {
+  return `${JSON.stringify({
+    ok: error === undefined && report?.outcomes.every((outcome) => outcome.error === undefined) === true,
+    action: 'prune',
+    dryRun: report?.dryRun,
+    gateway: report?.gateway,
+    olderThanSeconds: report === undefined ? undefined : report.olderThanMs / 1000,
+    total: report?.total,
+    deleted: report?.outcomes.filter((outcome) => outcome.deleted).length,
+    failed: report?.outcomes.filter((outcome) => outcome.error !== undefined).length,
+    groups: report?.outcomes.map((outcome) => ({
+      ...groupJson(outcome.group),
+      deleted: outcome.deleted,
+      error: outcome.error === undefined ? undefined : { code: outcome.error.code, message: outcome.error.message },
+    })),
+    durationMs: report?.durationMs,
+    error,
+  })}\n`;
+}
