@@ -5,7 +5,7 @@ import { sourceName, type CsvSource } from './csv/source.js';
 import { CsvPushError, inputError, usageError } from './errors.js';
 import { expositionBody, type ExpositionBody } from './metrics/body.js';
 import { GaugeRegistry } from './metrics/gauges.js';
-import { isValidMetricName, metricNameFromFileName } from './metrics/names.js';
+import { GATEWAY_OWN_METRICS, isValidMetricName, metricNameFromFileName } from './metrics/names.js';
 import { RowMapper, type RowFindings } from './metrics/row-mapper.js';
 import {
   DEFAULT_GATEWAY,
@@ -86,6 +86,7 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     ignoreColumns: options.ignoreColumns ?? [],
     metricColumn: options.metricColumn,
     groupingLabelNames: ['job', ...groupingLabelNames],
+    reservedMetricNames: GATEWAY_OWN_METRICS,
   });
   const gauges = new GaugeRegistry();
   const findings: RowFindings = { rowsRead: 0, skipped: [], duplicates: [] };
@@ -117,6 +118,7 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     if (!sawRecord && options.columns === undefined) {
       throw inputError(`${file}: the file is empty; its first line must be a header naming the columns`);
     }
+    if (mapper !== undefined) warnings.push(...mapper.fileWarnings());
     if (findings.rowsRead === rowsBefore) {
       warnings.push(`${file} has ${options.columns === undefined ? 'a header but ' : ''}no data rows, so it adds no series`);
     }

@@ -18,6 +18,11 @@ export function readHeader(cells: readonly string[], location: string): Header {
   const firstColumnByName = new Map<string, number>();
   trimmed.forEach((cell, index) => {
     const where = `${location}: column ${index + 1}`;
+    if (cell.includes('\r')) {
+      throw inputError(
+        `${where} header holds a carriage return: the file seems to end its lines with CR alone, as old Mac files do; convert its line endings to LF or CRLF (for example: tr '\\r' '\\n' < in.csv > out.csv)`,
+      );
+    }
     const name = cleanName(cell);
     if (name === '') {
       throw inputError(`${where} has an empty header; give every column a name`);

@@ -126,7 +126,10 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
     input = openSource(source);
     const unzipped = gunzipIfCompressed(input.chunks, name);
     const afterPreamble = skipLines(unzipped, dialect.skipLines, dialect.encoding);
-    const text = dialect.encoding === 'utf-8' ? requireUtf8(afterPreamble, name, dialect.skipLines + 1) : decoded(afterPreamble, dialect.encoding);
+        const text =
+      dialect.encoding === 'utf-8'
+        ? requireUtf8(afterPreamble, name, dialect.skipLines + 1)
+        : decoded(afterPreamble, dialect.encoding, name, dialect.skipLines + 1);
     const parser = parse({
       ...parserOptions(dialect),
       // A parse error would end the stream at once, dropping the records parsed before it that
@@ -157,21 +160,56 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
   }
 }
 
-/** Latin-1 and UTF-16LE are decoded by Node before csv-parse sees them; csv-parse reads UTF-8. */
-async function* decoded(chunks: AsyncIterable<Buffer>, encoding: keyof typeof DECODER_ENCODING): AsyncGenerator<string> {
+/**
+ * Latin-1 and UTF-16LE are decoded by Node before csv-parse sees them; csv-parse reads UTF-8.
+ * UTF-16LE is held to be well formed, as UTF-8 is: a lone surrogate or a trailing odd byte would
+ * otherwise become U+FFFD (merging distinct rows) or vanish without a word.
+ */
+async function* decoded(chunks: AsyncIterable<Buffer>, encoding: keyof typeof DECODER_ENCODING, file: string, firstLine: number): AsyncGenerator<string> {
   const decoder = new StringDecoder(DECODER_ENCODING[encoding]);
+  const strict = encoding === 'utf-16le';
   let first = true;
+  let bytes = 0;
+  let linesBefore = 0;
   for await (const chunk of chunks) {
+    bytes += chunk.length;
     let text = decoder.write(chunk);
     if (first && text !== '') {
       // A byte order mark says which encoding; it is not part of the first header.
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       first = false;
     }
+    if (strict) {
+      // A high surrogate ending the text may be completed by the next chunk's first unit.
+      const complete = /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
+      const lone = firstLoneSurrogate(complete);
+      if (lone < complete.length) throw notUtf16(file, firstLine + linesBefore + countOf([complete.slice(0, lone)], '\n'));
+      linesBefore += countOf([text], '\n');
+    }
     if (text !== '') yield text;
   }
   const rest = decoder.end();
+  if (strict && (bytes % 2 === 1 || firstLoneSurrogate(rest) < rest.length)) {
+    throw inputError(`${file}:${firstLine + linesBefore}: the file ends in the middle of a UTF-16 character; check that it is complete and really UTF-16LE`);
+  }
   if (rest !== '') yield rest;
+}
+
+/** Where the first surrogate without its pair is, or the length when there is none. */
+function firstLoneSurrogate(text: string): number {
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at);
+    if (code >= 0xd800 && code <= 0xdbff && at + 1 < text.length && (text.charCodeAt(at + 1) & 0xfc00) === 0xdc00) {
+      at++;
+      continue;
+    }
+    if (code >= 0xd800 && code <= 0xdfff) return at;
+  }
+  return text.length;
+}
+
+function notUtf16(file: string, line: number): CsvPushError {
+  return inputError(`${file}:${line}: the text is not valid UTF-16LE (a lone surrogate); check the file's encoding and pass the right --encoding`);
 }
 
 function describeCsvError(file: string, error: CsvError, dialect: CsvDialect, line: number): CsvPushError {

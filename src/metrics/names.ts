@@ -36,3 +36,6 @@ export function metricNameFromFileName(fileName: string): string {
   const withoutExtension = baseName.replace(/(\.[A-Za-z0-9]+)?(\.gz)?$/i, '');
   return cleanName(withoutExtension);
 }
+
+/** The Pushgateway's own series in every group; a pushed series of the same name is replaced by them. */
+export const GATEWAY_OWN_METRICS: readonly string[] = ['push_time_seconds', 'push_failure_time_seconds'];

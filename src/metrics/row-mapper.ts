@@ -2,7 +2,7 @@ import { inputError, usageError } from '../errors.js';
 import { findColumn, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type GaugeFamily, type GaugeRegistry, type SampleOrigin } from './gauges.js';
-import { parseSampleValue } from './values.js';
+import { isBeyondFloat64, parseSampleValue } from './values.js';
 
 export interface SkippedRow {
   readonly file: string;
@@ -30,6 +30,8 @@ export interface MappingOptions {
   readonly metricColumn: string | undefined;
   /** Label names the gateway sets from the grouping key and would overwrite in the body. */
   readonly groupingLabelNames: readonly string[];
+  /** Metric names the destination keeps for series of its own, which would replace ours. */
+  readonly reservedMetricNames: readonly string[];
 }
 
 /** What reading the rows found that the user should hear about; it travels as data to the reporter. */
@@ -60,8 +62,11 @@ export class RowMapper {
   private readonly metricColumn: number | undefined;
   /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
   private readonly fixedFamilies: readonly GaugeFamily[] | undefined;
+  private readonly reservedMetricNames: readonly string[];
   private readonly metricPrefix: string;
   private readonly fileIndex: number;
+  /** The first cell beyond a float64's range, and how many there were. */
+  private beyondFloat64: { line: number; column: ValueColumn; cell: string; value: number; count: number } | undefined;
 
   constructor(
     private readonly file: string,
@@ -98,11 +103,20 @@ export class RowMapper {
       return { column, header: header.cells[column] as string, suffix, help: options.description ?? `Column ${name} of the CSV rows pushed by csv-push.` };
     });
     this.metricPrefix = longFormat && options.metric !== undefined ? `${options.metric}_` : '';
-    this.fixedFamilies = longFormat
-      ? undefined
-      : this.valueColumns.length === 0
-        ? [gauges.family(options.metric as string, options.description ?? COUNT_HELP)]
-        : this.valueColumns.map((value) => gauges.family(`${options.metric}${value.suffix}`, value.help));
+    this.reservedMetricNames = options.reservedMetricNames;
+    if (!longFormat) {
+      const fixed =
+        this.valueColumns.length === 0
+          ? [{ name: options.metric as string, help: options.description ?? COUNT_HELP }]
+          : this.valueColumns.map((value) => ({ name: `${options.metric}${value.suffix}`, help: value.help }));
+      const reserved = fixed.find(({ name }) => this.reservedMetricNames.includes(name));
+      if (reserved !== undefined) {
+        throw usageError(
+          `the gauge would be named ${reserved.name}, a name the Pushgateway uses for a series of its own, which would silently replace it; pass --metric with another name`,
+        );
+      }
+      this.fixedFamilies = fixed.map(({ name, help }) => gauges.family(name, help));
+    }
 
     this.fileIndex = gauges.fileIndex(file);
     this.labelNames = labelIndexes.map((index) => header.names[index] as string);
@@ -139,6 +153,7 @@ export class RowMapper {
         );
         return;
       }
+      if (isBeyondFloat64(cell, parsed)) this.noteBeyondFloat64(line, value, cell, parsed);
       values[index] = parsed;
     }
 
@@ -160,11 +175,40 @@ export class RowMapper {
       this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") is empty, so the row names no metric`);
       return undefined;
     }
-    if (this.valueColumns.length === 0) return [this.gauges.family(`${this.metricPrefix}${name}`, COUNT_HELP)];
-    return this.valueColumns.map((value) => this.gauges.family(`${this.metricPrefix}${name}${value.suffix}`, value.help));
+    const named =
+      this.valueColumns.length === 0
+        ? [{ name: `${this.metricPrefix}${name}`, help: COUNT_HELP }]
+        : this.valueColumns.map((value) => ({ name: `${this.metricPrefix}${name}${value.suffix}`, help: value.help }));
+    const reserved = named.find((family) => this.reservedMetricNames.includes(family.name));
+    if (reserved !== undefined) {
+      this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") names ${reserved.name}, which the Pushgateway uses for a series of its own that would replace it`);
+      return undefined;
+    }
+    return named.map((family) => this.gauges.family(family.name, family.help));
+  }
+
+  private noteBeyondFloat64(line: number, column: ValueColumn, cell: string, value: number): void {
+    if (this.beyondFloat64 === undefined) this.beyondFloat64 = { line, column, cell, value, count: 0 };
+    this.beyondFloat64.count++;
+  }
+
+  /** What the user should hear about this file besides its skipped and duplicate rows. */
+  fileWarnings(): string[] {
+    const beyond = this.beyondFloat64;
+    if (beyond === undefined) return [];
+    const others = beyond.count > 1 ? ` (${beyond.count - 1} more value${beyond.count > 2 ? 's' : ''} like it)` : '';
+    return [
+      `${this.file}:${beyond.line}: column ${beyond.column.column + 1} ("${beyond.column.header}") holds ${beyond.cell.trim()}, beyond the range of a 64-bit float, so it is pushed as ${formatSpecial(beyond.value)}${others}`,
+    ];
   }
 
   private skip(line: number, reason: string): void {
     this.findings.skipped.push({ file: this.file, line, reason });
   }
+}
+
+function formatSpecial(value: number): string {
+  if (value === Number.POSITIVE_INFINITY) return '+Inf';
+  if (value === Number.NEGATIVE_INFINITY) return '-Inf';
+  return '0';
 }

@@ -14,3 +14,14 @@ export function parseSampleValue(cell: string): number | undefined {
   if (special[2] === undefined) return Number.NaN;
   return special[1] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
 }
+
+/**
+ * Whether a decimal cell is beyond what a float64 holds, so that it became +Inf, -Inf or 0
+ * (`1e999`, `1e-999`): pushed all the same, as Prometheus would read it, but worth a word.
+ */
+export function isBeyondFloat64(cell: string, value: number): boolean {
+  if (Number.isFinite(value) && value !== 0) return false;
+  const text = cell.trim();
+  if (!DECIMAL.test(text)) return false;
+  return !Number.isFinite(value) || /[1-9]/.test(text.replace(/[eE].*$/, ''));
+}

@@ -10,6 +10,8 @@ export interface GatewayGroup {
   readonly labels: Record<string, string>;
   /** Metric name to its family, as the gateway's JSON API shows it (push_time_seconds etc. left out). */
   readonly metrics: Record<string, { type: string; help: string; samples: GatewaySample[] }>;
+  /** The gateway's own record of the group's last pushes: a group left alone keeps both. */
+  readonly pushTimes: { readonly success: string | undefined; readonly failure: string | undefined };
 }
 
 export interface RunningGateway {
@@ -81,7 +83,8 @@ function parseGroups(json: unknown): GatewayGroup[] {
         samples: typed.metrics.map((metric) => ({ labels: withoutGroupingLabels(metric.labels, group.labels), value: parseGoFloat(metric.value) })),
       };
     }
-    return { labels: group.labels, metrics };
+    const timeOf = (name: string) => (group[name] as { metrics?: { value: string }[] } | undefined)?.metrics?.[0]?.value;
+    return { labels: group.labels, metrics, pushTimes: { success: timeOf('push_time_seconds'), failure: timeOf('push_failure_time_seconds') } };
   });
 }
 
