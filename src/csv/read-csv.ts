@@ -126,7 +126,7 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
     input = openSource(source);
     const unzipped = gunzipIfCompressed(input.chunks, name);
     const afterPreamble = skipLines(unzipped, dialect.skipLines, dialect.encoding);
-        const text =
+    const text =
       dialect.encoding === 'utf-8'
         ? requireUtf8(afterPreamble, name, dialect.skipLines + 1)
         : decoded(afterPreamble, dialect.encoding, name, dialect.skipLines + 1);
@@ -141,16 +141,39 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
       },
       ...(lines.countsItself ? {} : { on_record: withLine((cells, info) => ({ cells, line: lines.fromInfo(cells, info) })) }),
     });
-    Readable.from(text).on('error', (error) => parser.destroy(error)).pipe(parser);
-    for await (const record of parser as AsyncIterable<string[] | ParsedRecord>) {
-      if (failure !== undefined && taken === failure.afterRecords) throw failed(failure.error);
-      taken++;
-      const { cells, line } = Array.isArray(record) ? { cells: record, line: lines.counted(record) } : record;
-      if (isBlankLine(cells)) continue;
-      const handled = onRecord(cells, line);
-      if (handled !== undefined) await handled;
-    }
-    if (failure !== undefined) throw failed(failure.error);
+    await new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown): void => {
+        if (settled) return;
+        settled = true;
+        parser.destroy();
+        reject(error);
+      };
+      // 'data' events, not an async iterator: a promise per record would cost more than the record.
+      parser.on('data', (record: string[] | ParsedRecord) => {
+        if (settled) return;
+        try {
+          if (failure !== undefined && taken === failure.afterRecords) throw failed(failure.error);
+          taken++;
+          const cells = Array.isArray(record) ? record : record.cells;
+          const line = Array.isArray(record) ? lines.counted(record) : record.line;
+          if (isBlankLine(cells)) return;
+          const handled = onRecord(cells, line);
+          if (handled === undefined) return;
+          parser.pause();
+          handled.then(() => parser.resume(), fail);
+        } catch (error) {
+          fail(error);
+        }
+      });
+      parser.on('end', () => {
+        if (failure !== undefined) return fail(failed(failure.error));
+        settled = true;
+        resolve();
+      });
+      parser.on('error', fail);
+      Readable.from(text).on('error', (error) => parser.destroy(error)).pipe(parser);
+    });
   } catch (error) {
     if (error instanceof CsvPushError) throw error;
     if (isFileError(error)) throw describeReadError(name, error);
