@@ -182,6 +182,19 @@ async function connectionFor(base: URL, tls: TlsOptions | undefined): Promise<{ 
 
 type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
 
+function requestOptions(base: URL, path: string, method: string, headers: Record<string, string>, agent: http.Agent): http.RequestOptions {
+  return {
+    protocol: base.protocol,
+    hostname: base.hostname.replace(/^\[|\]$/g, ''),
+    port: base.port === '' ? undefined : Number(base.port),
+    // Built by hand, not through URL, so encoded grouping values are sent exactly as encoded.
+    path: `${base.pathname.replace(/\/+$/, '')}${path}`,
+    method,
+    headers,
+    agent,
+  };
+}
+
 function attemptOnce(
   client: HttpModule,
   base: URL,
@@ -194,16 +207,7 @@ function attemptOnce(
   url: string,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = client.request({
-      protocol: base.protocol,
-      hostname: base.hostname.replace(/^\[|\]$/g, ''),
-      port: base.port === '' ? undefined : Number(base.port),
-      // Built by hand, not through URL, so encoded grouping values are sent exactly as encoded.
-      path: `${base.pathname.replace(/\/+$/, '')}${path}`,
-      method,
-      headers,
-      agent,
-    });
+    const request = client.request(requestOptions(base, path, method, headers, agent));
     // Once connected, the body is on its way: a timeout then is a slow gateway, and sending the
     // body again would only make it ingest twice. Only a connection that never came is retried.
     let connected = false;
@@ -387,15 +391,7 @@ function getPushTimeLines(client: HttpModule, agent: http.Agent, base: URL, push
   delete headers['content-encoding'];
   return new Promise((resolve, reject) => {
     // The timed-out push's connection is destroyed by now, so the agent (which holds the TLS settings) is free.
-    const request = client.request({
-      protocol: base.protocol,
-      hostname: base.hostname.replace(/^\[|\]$/g, ''),
-      port: base.port === '' ? undefined : Number(base.port),
-      path: `${base.pathname.replace(/\/+$/, '')}/metrics`,
-      method: 'GET',
-      headers,
-      agent,
-    });
+    const request = client.request(requestOptions(base, '/metrics', 'GET', headers, agent));
     const timer = setTimeout(() => request.destroy(new Error(`no answer from ${url} within ${formatSeconds(timeoutMs)}`)), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
