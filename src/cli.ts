@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 import { buildProgram, type CliOptions, type SharedNameOptions } from './cli/program.js';
+import type { JsonError } from './cli/output.js';
+import { commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
 import type { CsvSource, PushCsvOptions, RunReport, TransportOptions } from './index.js';
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
@@ -13,22 +15,24 @@ function version(): string {
 
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
-  // `csv-push --dry-run ... | head` closes the pipe early; that is not an error worth a trace.
-  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-  });
+  // Write errors on stdout (a closed pipe, a full disk) reach writeStdout's callbacks; the event
+  // is emitted as well and would otherwise end the process with a trace.
+  process.stdout.on('error', () => {});
+  const redactor = redactorForEnvironment(process.env);
+  const writeErr = (text: string): void => void process.stderr.write(redactor.redact(text));
   if (argv[2] === 'groups' || argv[2] === 'prune') {
     const { runGroupCommand } = await import('./cli/group-commands.js');
     process.exitCode = await runGroupCommand(argv, version(), {
       env: process.env,
       cwd: process.cwd(),
       writeOut: (text) => process.stdout.write(text),
-      writeErr: (text) => process.stderr.write(text),
+      writeErr,
+      redactor,
     });
     return;
   }
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
-  const program = buildProgram(version(), process.env, parsed);
+  const program = buildProgram(version(), process.env, parsed, { writeOut: (text) => process.stdout.write(text), writeErr });
   let files: string[];
   let options: CliOptions & SharedNameOptions;
   try {
@@ -38,22 +42,43 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
-      if (error.code === 'csv-push.usage') process.stderr.write(`${error.message}\n`);
+      if (error.code === 'csv-push.usage') writeErr(`${error.message}\n`);
       process.exitCode = isHelpOrVersion ? 0 : 2;
       return;
     }
     throw error;
   }
+  const gatewayHasPassword = redactor.addUrlUserInfo(options.gateway);
+  for (const header of options.httpHeaders) redactor.add(secretHeaderValue(header));
   const problem = usageProblem(files, options);
   if (problem !== undefined) {
-    process.stderr.write(`error: ${problem}\n(run csv-push --help for usage)\n`);
+    writeErr(`error: ${problem}\n(run csv-push --help for usage)\n`);
     process.exitCode = 2;
     return;
   }
-  await run(files, options);
+  const passwordOnCommandLine = gatewayHasPassword && program.getOptionValueSource('gateway') === 'cli';
+  await run(files, options, redactor, passwordOnCommandLine);
 }
 
-async function run(files: string[], options: CliOptions & SharedNameOptions): Promise<void> {
+/** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
+function writeStdout(chunk: string | Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(chunk, (error) => (error === undefined || error === null ? resolve() : reject(error)));
+  });
+}
+
+/** Why stdout refused a write, if it did; a reader that closed the pipe (`| head`) is not an error. */
+async function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<string | undefined> {
+  try {
+    for (const chunk of chunks) await writeStdout(chunk);
+    return undefined;
+  } catch (error) {
+    const { code, message } = error as NodeJS.ErrnoException;
+    return code === 'EPIPE' ? undefined : (message ?? code ?? String(error));
+  }
+}
+
+async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean): Promise<void> {
   const [library, { Reporter, jsonSummary }, { transportFromOptions }] = await Promise.all([
     import('./index.js'),
     import('./cli/output.js'),
@@ -65,12 +90,36 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
     env: process.env,
     cwd: process.cwd(),
     writeErr: (text) => process.stderr.write(text),
+    redactor,
   });
+  const readBackNotes: string[] = [];
+  const jsonRun = {
+    action: options.delete ? ('delete' as const) : options.dryRun ? ('dry-run' as const) : ('push' as const),
+    warnings: readBackNotes,
+    redactor,
+  };
+  const printJson = async (report: RunReport | undefined, error: JsonError | undefined): Promise<void> => {
+    if (!options.json) return;
+    const problem = await writeAllStdout([jsonSummary(jsonRun, report, error)]);
+    if (problem === undefined) return;
+    const pushed = report?.pushed === true && error === undefined;
+    // The exit code is about the gateway; a summary lost on a full disk does not undo a push that landed.
+    reporter.error(`could not write the --json summary to standard output (${problem})${pushed ? '; the push itself succeeded, so the exit code stays 0' : ''}`);
+  };
+  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption).forEach((text) => reporter.alwaysWarn(text));
   let report: RunReport | undefined;
   let warnedRows = false;
   try {
     const transport = await transportFromOptions(options, options.httpHeaders, process.env, library, reporter);
-    const pushOptions = toPushOptions(files, options, library, transport);
+    redactor.add(transport.bearerToken);
+    if (transport.credentials !== undefined) redactor.addBasic(transport.credentials.username, transport.credentials.password);
+    const pushOptions = toPushOptions(files, options, library, {
+      ...transport,
+      onAttempt: (event) => {
+        if (event.readBack !== undefined) readBackNotes.push(event.readBack);
+        transport.onAttempt?.(event);
+      },
+    });
     if (options.delete) {
       report = await library.deleteGroup(pushOptions);
     } else {
@@ -78,7 +127,12 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
       report = prepared.report;
       reporter.rowWarnings(report);
       if (options.dryRun) {
-        for (const chunk of prepared.body.chunks()) process.stdout.write(chunk);
+        const problem = await writeAllStdout(prepared.body.chunks());
+        if (problem !== undefined) {
+          reporter.error(`could not write the exposition text to standard output (${problem}); nothing was sent`);
+          process.exitCode = 1;
+          return;
+        }
       } else {
         warnedRows = true;
         report = await library.sendPush(prepared);
@@ -86,24 +140,22 @@ async function run(files: string[], options: CliOptions & SharedNameOptions): Pr
     }
     reporter.summary(report);
     reporter.pushStepSummary(report);
-    if (options.json) process.stdout.write(jsonSummary(report, undefined));
     process.exitCode = 0;
+    await printJson(report, undefined);
   } catch (error) {
     if (!(error instanceof library.CsvPushError)) {
       reporter.error(`unexpected failure, please report it: ${error instanceof Error ? (options.verbose ? error.stack : error.message) : String(error)}`);
       reporter.pushStepSummary(report, String(error));
-      if (options.json) process.stdout.write(jsonSummary(report, { code: 'INTERNAL', message: String(error), exitCode: 1 }));
       process.exitCode = 1;
+      await printJson(report, { code: 'INTERNAL', message: String(error), exitCode: 1 });
       return;
     }
     if (error.report !== undefined && !warnedRows) reporter.rowWarnings(error.report);
     reporter.error(error.message);
     reporter.pushStepSummary(error.report ?? report, error.message);
     if (options.verbose && error.stack !== undefined) reporter.detail(error.stack);
-    if (options.json) {
-      process.stdout.write(jsonSummary(error.report, { code: error.code, message: error.message, exitCode: error.exitCode }));
-    }
     process.exitCode = error.exitCode;
+    await printJson(error.report, { code: error.code, message: error.message, exitCode: error.exitCode });
   }
 }
 

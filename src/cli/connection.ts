@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { AttemptEvent, TransportOptions } from '../index.js';
-import { positiveNumber, wholeNumber } from './option-values.js';
+import { timeoutSeconds, wholeNumber } from './option-values.js';
 import type { Reporter } from './output.js';
 
 // How every command reaches the gateway: its address, time limits, credentials and TLS.
@@ -25,7 +25,7 @@ export function gatewayOption(env: NodeJS.ProcessEnv): Option {
 /** Options after --gateway; `-H` values go to `httpHeaders` (the push command's --no-header shares commander's attribute). */
 export function addTransportOptions(command: Command, httpHeaders: string[]): Command {
   return command
-    .option('--timeout <seconds>', 'time limit of each attempt, connect included', positiveNumber('--timeout'), 10)
+    .option('--timeout <seconds>', 'time limit of each attempt, connect included', timeoutSeconds('--timeout'), 10)
     .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
     .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
     .option('--password-file <path>', 'file holding the basic-auth password')
@@ -63,7 +63,7 @@ export async function transportFromOptions(
     keyFile: options.keyFile,
     insecure: options.insecure,
   });
-  if (options.insecure) reporter.warning("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
+  if (options.insecure) reporter.alwaysWarn("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
   return {
     timeoutMs: options.timeout * 1000,
     retries: options.retries,

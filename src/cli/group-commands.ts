@@ -3,6 +3,7 @@ import { addTransportOptions, gatewayOption, transportFromOptions, type Connecti
 import { pruneStepSummary } from './github-actions.js';
 import { collect } from './option-values.js';
 import { Reporter, plural } from './output.js';
+import type { Redactor } from './redact.js';
 
 // `csv-push groups` and `csv-push prune`: looking after the groups a gateway holds. They are
 // their own commander program, chosen by the first argument, because the push command takes
@@ -13,6 +14,8 @@ export interface CommandIo {
   readonly cwd: string;
   readonly writeOut: (text: string) => void;
   readonly writeErr: (text: string) => void;
+  /** Hides secrets in what the commands print (the caller's writeErr redacts as well). */
+  readonly redactor: Redactor;
 }
 
 interface GroupCommandOptions extends ConnectionCliOptions {
@@ -109,9 +112,9 @@ export async function runGroupCommand(argv: readonly string[], version: string, 
 
 async function runChosen(command: 'groups' | 'prune', options: GroupCommandOptions, httpHeaders: readonly string[], io: CommandIo): Promise<number> {
   const [library, output] = await Promise.all([import('../index.js'), import('./group-output.js')]);
-  const reporter = new Reporter({ quiet: options.quiet === true, verbose: options.verbose === true, env: io.env, cwd: io.cwd, writeErr: io.writeErr });
+  const reporter = new Reporter({ quiet: options.quiet === true, verbose: options.verbose === true, env: io.env, cwd: io.cwd, writeErr: io.writeErr, redactor: io.redactor });
   const printJson = (text: string): void => {
-    if (options.json) io.writeOut(text);
+    if (options.json) io.writeOut(io.redactor.redact(text));
   };
   try {
     const filter = {

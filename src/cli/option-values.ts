@@ -20,6 +20,18 @@ export function positiveNumber(flag: string) {
   };
 }
 
+/** Node's timers take at most 2^31-1 ms and fire after 1 ms beyond that; a longer --timeout is refused, not clamped. */
+export const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+export function timeoutSeconds(flag: string) {
+  const positive = positiveNumber(flag);
+  return (text: string): number => {
+    const value = positive(text);
+    if (value > MAX_TIMEOUT_SECONDS) throw usageFailure(`${flag} can be at most ${MAX_TIMEOUT_SECONDS} seconds (about 24 days), not "${text}"`);
+    return value;
+  };
+}
+
 export function wholeNumber(flag: string) {
   return (text: string): number => {
     if (!/^\d+$/.test(text.trim())) {

@@ -1,6 +1,7 @@
 import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { AttemptEvent, RunReport } from '../index.js';
 import { GithubActions, pushStepSummary, type AnnotationPlace } from './github-actions.js';
+import type { Redactor } from './redact.js';
 
 /** Row warnings printed before the rest are only counted; --verbose or --json shows them all. */
 const ROW_WARNINGS_SHOWN = 20;
@@ -12,6 +13,8 @@ export interface OutputSettings {
   readonly writeErr: (text: string) => void;
   /** Where relative file names start, for the file names of GitHub annotations. */
   readonly cwd?: string;
+  /** Every line goes through it: no secret reaches stderr, whatever produced the text. */
+  readonly redactor: Redactor;
 }
 
 /** chalk 5 honours FORCE_COLOR but not NO_COLOR; https://no-color.org asks for both. */
@@ -26,14 +29,21 @@ export class Reporter {
   private readonly chalk: ChalkInstance;
   private readonly github: GithubActions;
 
-  constructor(private readonly settings: OutputSettings) {
+  private readonly settings: OutputSettings;
+
+  constructor(settings: OutputSettings) {
     this.chalk = stderrChalk(settings.env);
     this.github = new GithubActions(settings.env, settings.cwd ?? '.');
+    this.settings = { ...settings, writeErr: (text) => settings.writeErr(settings.redactor.redact(text)) };
   }
 
   /** In a GitHub Actions step, each warning and error is also an annotation on the run. */
   warning(text: string, place?: AnnotationPlace): void {
-    if (this.settings.quiet) return;
+    if (!this.settings.quiet) this.alwaysWarn(text, place);
+  }
+
+  /** A warning -q does not hide: about risks the user must know of on every run. */
+  alwaysWarn(text: string, place?: AnnotationPlace): void {
     this.settings.writeErr(`${this.chalk.yellow('warning:')} ${text}\n`);
     if (this.github.annotates) this.settings.writeErr(this.github.annotation('warning', text, place));
   }
@@ -45,7 +55,7 @@ export class Reporter {
 
   /** Appends the run's Markdown summary to $GITHUB_STEP_SUMMARY, when that names a file. */
   stepSummary(markdown: string): void {
-    const problem = this.github.appendStepSummary(markdown);
+    const problem = this.github.appendStepSummary(this.settings.redactor.redact(markdown));
     if (problem !== undefined) this.warning(problem);
   }
 
@@ -60,6 +70,7 @@ export class Reporter {
   }
 
   attempt(event: AttemptEvent): void {
+    if (event.readBack !== undefined) this.warning(event.readBack);
     if (!this.settings.verbose && event.retryInMs === undefined) return;
     const took = formatDuration(event.elapsedMs);
     if (event.retryInMs !== undefined) {
@@ -122,11 +133,25 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The `--json` object: stable field names, every row finding, no secrets (the report holds none). */
-export function jsonSummary(report: RunReport | undefined, error: { code: string; message: string; exitCode: number } | undefined): string {
-  return `${JSON.stringify({
+export interface JsonRun {
+  /** What the command line asked for: the report may not exist yet, or still say dry-run before sending. */
+  readonly action: RunReport['action'];
+  /** Run warnings that are not in the report, such as a push confirmed by reading it back. */
+  readonly warnings: readonly string[];
+  readonly redactor: Redactor;
+}
+
+export interface JsonError {
+  readonly code: string;
+  readonly message: string;
+  readonly exitCode: number;
+}
+
+/** The `--json` object: stable field names, every row finding, every string redacted. */
+export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: JsonError | undefined): string {
+  return `${run.redactor.json({
     ok: error === undefined,
-    action: report?.action,
+    action: run.action,
     gateway: report?.gateway,
     job: report?.job,
     groupingLabels: report === undefined ? undefined : Object.fromEntries(report.groupingLabels.map((label) => [label.name, label.value])),
@@ -139,7 +164,7 @@ export function jsonSummary(report: RunReport | undefined, error: { code: string
     rowsSkipped: report?.skipped.length,
     skipped: report?.skipped,
     duplicates: report?.duplicates,
-    warnings: report?.warnings,
+    warnings: report === undefined && run.warnings.length === 0 ? undefined : [...(report?.warnings ?? []), ...run.warnings],
     status: report?.status,
     attempts: report?.attempts,
     durationMs: report?.durationMs,

@@ -70,10 +70,16 @@ export interface SharedNameOptions {
   csvHeader: boolean;
 }
 
+export interface ProgramOutput {
+  readonly writeOut: (text: string) => void;
+  readonly writeErr: (text: string) => void;
+}
+
 export function buildProgram(
   version: string,
   env: NodeJS.ProcessEnv,
-  parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true },
+  parsed: SharedNameOptions,
+  output: ProgramOutput,
 ): Command {
   const program = new Command('csv-push')
     .on('option:no-header', () => {
@@ -112,6 +118,6 @@ export function buildProgram(
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run csv-push --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => process.stdout.write(text), writeErr: (text) => process.stderr.write(text) });
+    .configureOutput(output);
 }
 

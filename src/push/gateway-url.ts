@@ -28,14 +28,17 @@ export function parseGatewayUrl(text: string): GatewayAddress {
   try {
     url = new URL(withScheme);
   } catch {
-    throw usageError(`--gateway "${redactUserInfo(trimmed)}" is not a URL; use host:port or http://host:port`);
+    const hint = trimmed.includes('@')
+      ? '; a password with / @ # or ? must be percent-encoded there (%2F %40 %23 %3F), or better given with PUSHGATEWAY_PASSWORD or --password-file'
+      : '';
+    throw usageError(`--gateway "${redactUserInfo(trimmed)}" is not a URL; use host:port or http://host:port${hint}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw usageError(`--gateway must use http or https, not ${url.protocol.replace(/:$/, '')}`);
   }
   const credentials =
     url.username !== '' || url.password !== ''
-      ? { username: decodeURIComponent(url.username), password: decodeURIComponent(url.password) }
+      ? { username: decodeUserInfo(url.username), password: decodeUserInfo(url.password) }
       : undefined;
   const base = new URL(url.origin);
   base.pathname = url.pathname.replace(/\/+$/, '');
@@ -47,8 +50,17 @@ export function displayUrl(base: URL, path = ''): string {
   return `${base.origin}${base.pathname.replace(/\/+$/, '')}${path}`;
 }
 
+/** Everything up to the last `@` may be user info, when the URL does not parse: hide all of it. */
 function redactUserInfo(text: string): string {
-  return text.replace(/\/\/[^@/]*@/, '//***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/is, (_all, scheme: string | undefined) => `${scheme ?? ''}***@`);
+}
+
+function decodeUserInfo(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw usageError('--gateway has a user name or password with a stray %: write % as %25, or give the password with PUSHGATEWAY_PASSWORD or --password-file');
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { createGzip } from 'node:zlib';
 import { CsvPushError, usageError } from '../errors.js';
 import type { ExpositionBody } from '../metrics/body.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
+import { groupOfPath, PUSH_TIME_PREFIXES, readBackPush, readBackWindowMs, type PushTimeLines } from './read-back.js';
 
 
 export type HttpMethod = 'PUT' | 'POST' | 'DELETE' | 'GET';
@@ -28,6 +29,8 @@ export interface AttemptEvent {
   readonly problem?: string;
   /** Set when another attempt follows after this many milliseconds. */
   readonly retryInMs?: number;
+  /** Set when the answer did not come but reading the group back showed the gateway stored the push. */
+  readonly readBack?: string;
   readonly elapsedMs: number;
 }
 
@@ -49,7 +52,8 @@ export interface TransportOptions {
 }
 
 export interface GatewayAnswer {
-  readonly status: number;
+  /** Undefined when no answer came and reading the group back showed the push stored. */
+  readonly status: number | undefined;
   readonly body: string;
   readonly attempts: number;
 }
@@ -68,10 +72,15 @@ class AttemptFailure extends Error {
     readonly code: 'PUSH_UNREACHABLE' | 'PUSH_TIMEOUT' | 'TLS',
     message: string,
     readonly retryable: boolean,
+    /** The whole request had gone to the socket: the gateway may be ingesting it. */
+    readonly delivered = false,
   ) {
     super(message);
   }
 }
+
+/** setTimeout fires after 1 ms for anything longer than this. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -83,11 +92,15 @@ export async function sendToGateway(
   transport: TransportOptions,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
+  if (!(transport.timeoutMs > 0 && transport.timeoutMs <= MAX_TIMER_MS)) {
+    throw usageError(`--timeout must be more than 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds`);
+  }
   const headers = requestHeaders(address, transport, body?.contentType);
   // Compressed once, as a whole; plain text is rendered while it is sent (a body of several
   // chunks goes chunked), so the gateway parses one piece while the next is being rendered.
+  const plain = { bytes: 0 };
   const payload: ExpositionBody | undefined =
-    body !== undefined && transport.gzip ? await gzipped(body) : body;
+    body !== undefined && transport.gzip ? await gzipped(body, plain) : body === undefined ? undefined : counted(body, plain);
   const { client, agent } = await connectionFor(address.base, transport.tls);
   const attempts = transport.retries + 1;
   const started = Date.now();
@@ -101,6 +114,11 @@ export async function sendToGateway(
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         failure = error;
+      }
+      if (failure?.code === 'PUSH_TIMEOUT' && failure.delivered && payload !== undefined) {
+        const get = (getTimeoutMs: number) => getPushTimeLines(client, agent, address.base, headers, getTimeoutMs);
+        const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport, bodyBytes: plain.bytes });
+        return { status: undefined, body: '', attempts: attempt, ...stored };
       }
       const elapsedMs = Date.now() - attemptStarted;
       const status = answer?.status;
@@ -164,6 +182,19 @@ async function connectionFor(base: URL, tls: TlsOptions | undefined): Promise<{ 
 
 type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
 
+function requestOptions(base: URL, path: string, method: string, headers: Record<string, string>, agent: http.Agent): http.RequestOptions {
+  return {
+    protocol: base.protocol,
+    hostname: base.hostname.replace(/^\[|\]$/g, ''),
+    port: base.port === '' ? undefined : Number(base.port),
+    // Built by hand, not through URL, so encoded grouping values are sent exactly as encoded.
+    path: `${base.pathname.replace(/\/+$/, '')}${path}`,
+    method,
+    headers,
+    agent,
+  };
+}
+
 function attemptOnce(
   client: HttpModule,
   base: URL,
@@ -176,24 +207,43 @@ function attemptOnce(
   url: string,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
-    const request = client.request({
-      protocol: base.protocol,
-      hostname: base.hostname.replace(/^\[|\]$/g, ''),
-      port: base.port === '' ? undefined : Number(base.port),
-      // Built by hand, not through URL, so encoded grouping values are sent exactly as encoded.
-      path: `${base.pathname.replace(/\/+$/, '')}${path}`,
-      method,
-      headers,
-      agent,
+    const request = client.request(requestOptions(base, path, method, headers, agent));
+    // Once connected, the body is on its way: a timeout then is a slow gateway, and sending the
+    // body again would only make it ingest twice. Only a connection that never came is retried.
+    let connected = false;
+    let delivered = false;
+    let settled = false;
+    request.on('socket', (socket) => {
+      const ready = 'encrypted' in socket ? 'secureConnect' : 'connect';
+      if (socket.connecting) socket.once(ready, () => (connected = true));
+      else connected = true;
     });
-    const timer = setTimeout(() => {
-      request.destroy(new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not answer within ${formatSeconds(timeoutMs)} (--timeout)`, true));
-    }, timeoutMs);
+    request.on('finish', () => {
+      delivered = payload !== undefined;
+    });
+    // The verdict waits for I/O already due: a loop busy rendering the body runs timers before it
+    // sees that the connection came, which would call a connected, delivered push unconnected.
+    const timer = setTimeout(() => setImmediate(() => {
+      if (settled) return;
+      const within = formatSeconds(timeoutMs);
+      const failure = !connected
+        ? new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not accept the connection within ${within} (--timeout)`, true)
+        : delivered || payload === undefined
+          ? new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not answer within ${within} (--timeout)`, payload === undefined, delivered)
+          : new AttemptFailure(
+              'PUSH_TIMEOUT',
+              `the gateway at ${url} did not take the whole body within ${within} (--timeout); the upload was cut inside a line, which the gateway refuses, and was not sent again: raise --timeout for a file this large`,
+              false,
+            );
+      request.destroy(failure);
+    }), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
+      settled = true;
       reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
     });
     request.on('response', (response) => {
+      settled = true;
       const chunks: Buffer[] = [];
       let size = 0;
       // A GET answered 200 is the document asked for (a gateway's group list), kept whole;
@@ -260,7 +310,21 @@ function writeBody(request: http.ClientRequest, payload: ExpositionBody | undefi
   writeMore();
 }
 
-async function gzipped(body: ExpositionBody): Promise<ExpositionBody> {
+/** Counts the plain text's bytes as they are rendered: a gateway's ingest time grows with them. */
+function counted(body: ExpositionBody, plain: { bytes: number }): ExpositionBody {
+  return {
+    contentType: body.contentType,
+    *chunks() {
+      plain.bytes = 0;
+      for (const chunk of body.chunks()) {
+        plain.bytes += chunk.length;
+        yield chunk;
+      }
+    },
+  };
+}
+
+async function gzipped(body: ExpositionBody, plain: { bytes: number }): Promise<ExpositionBody> {
   const compressed: Buffer[] = [];
   const gzip = createGzip();
   gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
@@ -268,9 +332,87 @@ async function gzipped(body: ExpositionBody): Promise<ExpositionBody> {
     gzip.on('end', resolve);
     gzip.on('error', reject);
   });
-  Readable.from(body.chunks()).pipe(gzip);
+  Readable.from(counted(body, plain).chunks()).pipe(gzip);
   await done;
   return { contentType: body.contentType, chunks: () => compressed };
+}
+
+interface ReadBackContext {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly path: string;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly attemptStarted: number;
+  readonly failure: AttemptFailure;
+  readonly transport: TransportOptions;
+  readonly bodyBytes: number;
+}
+
+/**
+ * The whole body went up and the answer did not come in time: the gateway may be storing it right
+ * now. Instead of sending it again, read the group's push time back until it shows the push, a
+ * refusal, or the window (long enough for a slow gateway to ingest this body) closes.
+ */
+async function confirmByReadBack(get: (timeoutMs: number) => Promise<PushTimeLines>, context: ReadBackContext): Promise<{ readBack: string }> {
+  const { method, url, attempt, attempts, attemptStarted, failure, transport } = context;
+  const windowMs = readBackWindowMs(transport.timeoutMs, context.bodyBytes);
+  // The gateway takes its push time after parsing the body, so a push of this attempt is newer than its start.
+  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs, minGetTimeoutMs: transport.timeoutMs });
+  const elapsedMs = Date.now() - attemptStarted;
+  const noAnswer = `${failure.message} after receiving the whole body`;
+  if (outcome.kind === 'stored') {
+    const readBack = `${noAnswer}, but reading the group back shows it stored the push at ${outcome.at.toISOString()}; it was not sent again`;
+    transport.onAttempt?.({ attempt, attempts, method, url, problem: failure.message, elapsedMs, readBack });
+    return { readBack };
+  }
+  transport.onAttempt?.({ attempt, attempts, method, url, problem: failure.message, elapsedMs });
+  if (outcome.kind === 'refused') {
+    throw new CsvPushError(
+      'PUSH_REFUSED',
+      `${noAnswer}; reading the group back shows it refused the push at ${outcome.at.toISOString()} (push_failure_time_seconds): check the body with --dry-run | promtool check metrics`,
+    );
+  }
+  const notSent = 'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout for files this large';
+  if (outcome.kind === 'not-stored') {
+    throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and reading the group back for ${formatSeconds(outcome.checkedForMs)} more found no new push: it may still be stored later; ${notSent}`);
+  }
+  throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and the group could not be read back (${outcome.reason}): it may have been stored; ${notSent}`);
+}
+
+/**
+ * GETs the gateway's /metrics with the push's own headers and TLS settings (a secured gateway
+ * guards it too), keeping only the push-time lines: the rest may be many megabytes.
+ */
+function getPushTimeLines(client: HttpModule, agent: http.Agent, base: URL, pushHeaders: Record<string, string>, timeoutMs: number): Promise<PushTimeLines> {
+  const url = displayUrl(base, '/metrics');
+  const headers: Record<string, string> = { ...pushHeaders, accept: 'text/plain' };
+  delete headers['content-type'];
+  delete headers['content-encoding'];
+  return new Promise((resolve, reject) => {
+    // The timed-out push's connection is destroyed by now, so the agent (which holds the TLS settings) is free.
+    const request = client.request(requestOptions(base, '/metrics', 'GET', headers, agent));
+    const timer = setTimeout(() => request.destroy(new Error(`no answer from ${url} within ${formatSeconds(timeoutMs)}`)), timeoutMs);
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error.message.startsWith('no answer') ? error : new Error(describeNetworkError(error as NodeJS.ErrnoException, url).message));
+    });
+    request.on('response', (response) => {
+      const lines: string[] = [];
+      let partial = '';
+      response.setEncoding('utf8');
+      response.on('data', (text: string) => {
+        const parts = (partial + text).split('\n');
+        partial = parts.pop() ?? '';
+        for (const line of parts) if (PUSH_TIME_PREFIXES.some((prefix) => line.startsWith(prefix))) lines.push(line);
+      });
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, lines, date: response.headers.date });
+      });
+    });
+    request.end();
+  });
 }
 
 const TLS_UNTRUSTED = new Set([

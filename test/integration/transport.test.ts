@@ -201,16 +201,15 @@ describe('faults the real gateway does not make', () => {
     expect(error.message).toContain('with HTTP 400 Bad Request: text format parsing error in line 3');
   });
 
-  it('abandons a gateway that accepts and never answers, within the timeout', async () => {
+  it('abandons a gateway that takes the body and never answers, without sending it again', async () => {
     server = await startFaultServer(hang);
     const started = Date.now();
     const error = await failure(pushTo(server.url, { retries: 1, timeoutMs: 300 }));
     const took = Date.now() - started;
     expect(error.code).toBe('PUSH_TIMEOUT');
-    expect(error.message).toMatch(/did not answer within 300 ms \(--timeout\) \(after 2 attempts/);
-    expect(server.requests).toHaveLength(2);
-    expect(took).toBeGreaterThanOrEqual(600);
-    expect(took).toBeLessThan(5000);
+    expect(error.message).toMatch(/did not answer within 300 ms \(--timeout\) after receiving the whole body, and the group could not be read back \(no answer from \S+\/metrics within [\d.]+ s\): it may have been stored; it was not sent again/);
+    expect(server.requests.map((request) => request.method)).toEqual(['PUT', 'GET']);
+    expect(took).toBeLessThan(15_000);
   });
 
   it('retries a reset connection', async () => {

@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { hang, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { useGateway } from '../helpers/pushgateway.js';
+
+const { gateway, uniqueJob } = useGateway();
+
+/**
+ * 100,000 series gzip-compressed: a body of a few hundred kB reaches the gateway at once, and
+ * its ingest (decompress, parse, store) takes longer than a 0.2 s --timeout even on a fast machine.
+ */
+function largeCsv(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'csv-push-slow-'));
+  const path = join(dir, 'large.csv');
+  const rows = Array.from({ length: 100_000 }, (_, index) => `host-${index},zone-${index % 7}`);
+  writeFileSync(path, `host,zone\n${rows.join('\n')}\n`);
+  return path;
+}
+
+/** Successful PUTs the gateway has handled, from its own instrumentation. */
+async function storedPuts(): Promise<number> {
+  const text = await (await fetch(`${gateway.url}/metrics`)).text();
+  const line = text.split('\n').find((candidate) => candidate.startsWith('pushgateway_http_requests_total{code="200",handler="push",method="put"}'));
+  return Number(line?.split(' ')[1] ?? 0);
+}
+
+describe('a gateway slower to answer than --timeout', () => {
+  let server: FaultServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('confirms a push whose ingest outlasted --timeout by reading the group back, sends it once, and exits 0', async () => {
+    const job = uniqueJob();
+    const before = await storedPuts();
+    const result = await runCli([largeCsv(), '-j', job, '-g', gateway.url, '-m', 'large', '--gzip', '--timeout', '0.2', '--retries', '2', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: the gateway at .* did not answer within 200 ms \(--timeout\) after receiving the whole body, but reading the group back shows it stored the push at \S+; it was not sent again/);
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ ok: true, seriesPushed: 100_000, attempts: 1 });
+    expect(summary.warnings[0]).toContain('reading the group back shows it stored the push');
+    expect((await gateway.group({ job }))?.metrics.large?.samples).toHaveLength(100_000);
+    expect(await storedPuts()).toBe(before + 1);
+  });
+
+  it('does not send again to a gateway that took the body and never answered, and exits 1 when the group shows no push', async () => {
+    const startedAt = Date.now() / 1000;
+    server = await startFaultServer((attempt, request, response) => {
+      if (request.method === 'PUT') return hang(attempt, request, response);
+      // The group exists, pushed before this run: the read-back must compare times, not look for the group.
+      response.end(`push_time_seconds{instance="",job="quiet"} ${startedAt - 60}\npush_failure_time_seconds{instance="",job="quiet"} 0\n`);
+    });
+    const result = await runCli(['example_data.csv', '-j', 'quiet', '-g', server.url, '--timeout', '0.3', '--retries', '3', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /error: the gateway at \S+ did not answer within 300 ms \(--timeout\) after receiving the whole body, and reading the group back for \d+\.\d s more found no new push: it may still be stored later; it was not sent again/,
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, seriesPushed: 0, error: { code: 'PUSH_TIMEOUT', exitCode: 1 } });
+    expect(server.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
+    expect(server.requests.filter((request) => request.method === 'GET' && request.url === '/metrics').length).toBeGreaterThan(1);
+  }, 30_000);
+});
