@@ -138,9 +138,16 @@ function defaultMetricName(source: CsvSource): string {
   return name;
 }
 
-function resolveGroup(options: GroupOptions): { address: GatewayAddress; path: string; labels: readonly GroupingLabel[] } {
+function resolveGroup(options: GroupOptions, forPush: boolean): { address: GatewayAddress; path: string; labels: readonly GroupingLabel[] } {
   const labels = options.groupingLabels ?? [];
   validateGroupingKey(options.job, labels);
+  const empty = labels.find((label) => label.value === '');
+  if (forPush && empty !== undefined) {
+    // Deleting such a group stays possible: it may have been pushed by another client.
+    throw usageError(
+      `--label ${empty.name}= has an empty value: Prometheus takes that for no label at all, and a Pushgateway holding groups that differ only by it refuses every later push; give it a value, or leave the label out`,
+    );
+  }
   const address = parseGatewayUrl(options.gateway ?? DEFAULT_GATEWAY);
   return { address, path: groupingPath(options.job, labels), labels };
 }
@@ -206,7 +213,7 @@ export async function preparePush(options: PushCsvOptions): Promise<PreparedPush
     throw usageError(`--method must be put or post, not "${String(options.method)}"`);
   }
   const method = options.method === 'post' ? 'POST' : 'PUT';
-  const { address, path, labels } = resolveGroup(options);
+  const { address, path, labels } = resolveGroup(options, true);
   const collected = await collectSeries(options, labels.map((label) => label.name));
   const report = reportOf('dry-run', options, displayUrl(address.base), method, collected, { pushed: false, attempts: 0, started });
   checkStrict(options, report);
@@ -254,7 +261,7 @@ function withAttemptCount(transport: Partial<TransportOptions> | undefined, coun
 /** Deletes the whole group (job plus grouping labels) from the gateway. */
 export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
   const started = Date.now();
-  const { address, path } = resolveGroup(options);
+  const { address, path } = resolveGroup(options, false);
   const gateway = displayUrl(address.base);
   const answer = await sendToGateway(address, 'DELETE', path, undefined, transportWithDefaults(options.transport));
   return reportOf('delete', options, gateway, 'DELETE', undefined, { pushed: true, status: answer.status, attempts: answer.attempts, started });

@@ -122,18 +122,33 @@ describe('pushing a CSV to a real Pushgateway', () => {
     expect(Object.keys((await gateway.group({ job }))?.metrics ?? {})).toEqual(['third']);
   });
 
-  it('encodes grouping values with slashes, spaces and empty values so they land as given', async () => {
+  it('encodes grouping values with slashes and spaces so they land as given, and deletes a group with an empty value', async () => {
     const job = `nightly/${uniqueJob()}`;
     const groupingLabels = [
       { name: 'path', value: '/var/lib/data' },
       { name: 'instance', value: 'web 1?x=%2F' },
-      { name: 'empty', value: '' },
     ];
     await push({ sources: [{ path: fixture('example_data.csv') }], job, groupingLabels });
-    const group = await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F', empty: '' });
+    const group = await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F' });
     expect(group?.metrics.example_data?.samples).toHaveLength(3);
     await deleteGroup({ gateway: gateway.url, job, groupingLabels });
-    expect(await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F', empty: '' })).toBeUndefined();
+    expect(await gateway.group({ job, path: '/var/lib/data', instance: 'web 1?x=%2F' })).toBeUndefined();
+
+    // Pushing with an empty grouping value is refused (see the next test); another client may
+    // have made such a group all the same, and it can be deleted by its exact key.
+    const made = await fetch(`${gateway.url}/metrics/job@base64/${Buffer.from(job).toString('base64url')}/empty@base64/=`, { method: 'PUT', body: 'm 1\n' });
+    expect(made.status).toBe(200);
+    expect(await gateway.group({ job, empty: '' })).toBeDefined();
+    await deleteGroup({ gateway: gateway.url, job, groupingLabels: [{ name: 'empty', value: '' }] });
+    expect(await gateway.group({ job, empty: '' })).toBeUndefined();
+  });
+
+  it('refuses to push with an empty grouping value, which Prometheus takes for no label and which can wedge the gateway', async () => {
+    const job = uniqueJob();
+    const error = await failure(push({ sources: [{ path: fixture('example_data.csv') }], job, groupingLabels: [{ name: 'instance', value: '' }] }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toContain('--label instance= has an empty value: Prometheus takes that for no label at all');
+    expect(await gateway.group({ job, instance: '' })).toBeUndefined();
   });
 
   it('refuses a column the grouping key would overwrite, before sending anything', async () => {
