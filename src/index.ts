@@ -9,7 +9,7 @@ export { skipReasonCounts, ROWS_LISTED } from './metrics/row-findings.js';
 export type { CsvDialectOptions } from './csv/dialect.js';
 export type { GroupingLabel, BasicCredentials, GatewayAddress } from './push/gateway-url.js';
 export { parseGroupingLabel, DEFAULT_GATEWAY } from './push/gateway-url.js';
-export type { TransportOptions, TlsOptions, AttemptEvent } from './push/http-client.js';
+export type { TransportOptions, TlsOptions, AttemptEvent, HttpMethod } from './push/http-client.js';
 export { readTransportSecrets, parseHeader } from './push/transport-files.js';
 export type { TransportSecretsInput, TransportSecrets } from './push/transport-files.js';
 export { CsvPushError, EXIT_CODES } from './errors.js';

@@ -84,7 +84,7 @@ export interface PushCsvOptions extends GroupOptions, CsvOptions {
 }
 
 /** What preparePush takes: a push's options, where the job may be left out for a dry run (the body alone). */
-export type PreparePushOptions = Omit<PushCsvOptions, 'job'> & { readonly job?: string };
+export type PreparePushOptions = Omit<PushCsvOptions, 'job'> & { readonly job?: string | undefined };
 
 const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 10_000, retries: 2 };
 

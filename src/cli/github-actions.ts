@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { PruneReport, RunReport, SkippedRow } from '../index.js';
+import { skipReasonCounts } from '../metrics/row-findings.js';
+import type { PruneReport, RunReport } from '../index.js';
 
 // GitHub Actions reads workflow commands (`::warning file=...::`) from a step's output, stderr
 // included, and renders $GITHUB_STEP_SUMMARY's Markdown on the run's page. @actions/core writes
@@ -91,24 +92,18 @@ export function pushStepSummary(report: RunReport, failure: string | undefined, 
     ['duration', took(report.durationMs)],
     ...(failure === undefined ? [] : [['error', failure]]),
   ];
-  const byReason = new Map<string, { kind: SkippedRow['kind']; places: string[] }>();
-  for (const row of report.skipped) {
-    const entry = byReason.get(row.reason) ?? { kind: row.kind, places: [] };
-    entry.places.push(`${row.file}:${row.line}`);
-    byReason.set(row.reason, entry);
-  }
-  const reasons = [...byReason].map(([reason, { places }]) => [
+  const byReason = new Map<string, string[]>();
+  for (const row of report.skipped) byReason.set(row.reason, [...(byReason.get(row.reason) ?? []), `${row.file}:${row.line}`]);
+  const reasons = [...byReason].map(([reason, places]) => [
     reason,
     places.length,
     `${places.slice(0, FIRST_LINES_SHOWN).join(', ')}${places.length > FIRST_LINES_SHOWN ? ', …' : ''}`,
   ]);
-  // Only the first rows are listed; those past them are counted by kind.
-  const listedByKind = new Map<SkippedRow['kind'], number>();
-  for (const row of report.skipped) listedByKind.set(row.kind, (listedByKind.get(row.kind) ?? 0) + 1);
-  for (const [kind, count] of Object.entries(report.skippedByReason) as [SkippedRow['kind'], number][]) {
-    const unlisted = count - (listedByKind.get(kind) ?? 0);
-    if (unlisted > 0) reasons.push([`${kind} (not listed one by one)`, unlisted, '']);
-  }
+  // Only the first rows are listed with their lines; those past them are counted by reason.
+  const unlisted = { ...report.skippedByReason };
+  for (const row of report.skipped) unlisted[row.kind]--;
+  const unlistedCount = report.rowsSkipped - report.skipped.length;
+  if (unlistedCount > 0) reasons.push(['more rows, not listed one by one', unlistedCount, skipReasonCounts(unlisted)]);
   return [
     `### csv-push: ${outcome}\n\n`,
     table(['', ''], ['l', 'l'], facts),

@@ -1,5 +1,7 @@
 import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
-import { skipReasonCounts, type AttemptEvent, type RunReport } from '../index.js';
+import type { AttemptEvent, RunReport } from '../index.js';
+// A plain text function of the core, imported on its own: this module loads before the library.
+import { skipReasonCounts } from '../metrics/row-findings.js';
 import { GithubActions, pushStepSummary, type AnnotationPlace } from './github-actions.js';
 import type { Redactor } from './redact.js';
 

@@ -142,7 +142,7 @@ describe('csv-push as a user runs it', () => {
   it('answers --help and --version with exit 0', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--job', '--gateway', '--metric', '--description', '--label', '--value-column', '--method', '--delete', '--dry-run', '--strict', '--delimiter', '--timeout', '--retries', '--json', '--quiet', '--verbose']) {
+    for (const option of ['--job', '--gateway', '--metric', '--description', '--label', '--value-column', '--method', '--delete', '--dry-run', '--strict', '--max-skipped', '--allow-short-rows', '--skip-empty-values', '--quote', '--delimiter', '--timeout', '--retries', '--json', '--quiet', '--verbose']) {
       expect(help.stdout).toContain(option);
     }
     const version = await runCli(['--version']);
