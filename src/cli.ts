@@ -151,7 +151,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
   // Only a person at a terminal wants a progress line: never a pipe, a log file, or a CI log.
   const progress =
     process.stderr.isTTY && !options.quiet && !options.json && process.env.CI === undefined && process.env.TERM !== 'dumb'
-      ? new (await import('./cli/progress.js')).ReadProgressLine(process.stderr)
+      ? new (await import('./cli/progress.js')).ReadProgressLine(process.stderr, (text) => redactor.redact(text))
       : undefined;
   try {
     const transport = await transportFromOptions(options, options.httpHeaders, process.env, library, reporter);

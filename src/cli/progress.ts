@@ -16,14 +16,16 @@ function megabytes(bytes: number): string {
 export class ReadProgressLine {
   private readonly bar: cliProgress.SingleBar;
   private readonly started: number;
+  private readonly now: () => number;
   private shown = false;
 
-  constructor(stream: NodeJS.WritableStream, now: () => number = Date.now) {
+  constructor(stream: NodeJS.WritableStream, redact: (text: string) => string, now: () => number = Date.now) {
     this.started = now();
     this.now = now;
     this.bar = new cliProgress.SingleBar({
       stream,
-      format: (_options, params, payload: { progress: ReadProgress }) => this.line(payload.progress, params.value),
+      // Every printed line goes through the redactor, this one too (a file name is the user's text).
+      format: (_options, params, payload: { progress: ReadProgress }) => redact(this.line(payload.progress, params.value)),
       clearOnComplete: true,
       linewrap: true,
       // cli-progress would stop on SIGINT by listening for it, which keeps Ctrl-C from ending the run.
@@ -31,8 +33,6 @@ export class ReadProgressLine {
       fps: 8,
     });
   }
-
-  private readonly now: () => number;
 
   /** Takes the core's progress; draws nothing until reading has taken half a second. */
   update(progress: ReadProgress): void {

@@ -91,8 +91,13 @@ const MAX_ERROR_BODY = 64 * 1024;
  */
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 
-/** The Pushgateway's reasons are one plain-text line; a longer or HTML answer comes from something else. */
-const GATEWAY_REASON_MAX = 400;
+/**
+ * The Pushgateway answers a refusal with Go's `http.Error`: `text/plain; charset=utf-8`, a reason of
+ * one line that stays under a few hundred characters, except for clashes listing every series
+ * (three took 698 characters). An answer of another kind that is long comes from something else.
+ */
+const GATEWAY_REASON_MAX = 1000;
+const OTHER_ANSWER_SHOWN = 200;
 
 export async function sendToGateway(
   address: GatewayAddress,
@@ -488,15 +493,23 @@ function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: stri
   return new CsvPushError('PUSH_REFUSED', text, { status: answer.status });
 }
 
-/** The gateway's own reason as it is; anything else (an HTML page, a long text) cut short, saying so. */
+/** The gateway's own reason as it is; an HTML page or a long answer of another kind cut short, saying so. */
 function refusalReason(answer: RawAnswer): string {
   const text = answer.body.replace(/\s+/g, ' ').trim();
-  const html = /html/i.test(answer.contentType ?? '') || /^<(!doctype|html|\?xml|head|body)\b/i.test(text);
-  if (!html && text.length <= GATEWAY_REASON_MAX) return text;
-  const title = html ? /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim() : undefined;
-  const gist = title !== undefined && title !== '' ? title : (html ? text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim() : text).slice(0, 120);
-  const kind = html ? 'an HTML page' : `${text.length} characters`;
-  return `the answer is ${kind} (${gist}${gist.length >= 120 ? '…' : ''}), not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway`;
+  const notTheGateway = "not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway";
+  if (/html/i.test(answer.contentType ?? '') || /^<(!doctype|html|\?xml|head|body)\b/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    const gist = title === undefined || title === '' ? shortened(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), OTHER_ANSWER_SHOWN) : title;
+    return `the answer is an HTML page (${gist}), ${notTheGateway}`;
+  }
+  const fromGo = /^text\/plain; charset=utf-8$/i.test(answer.contentType ?? '');
+  if (text.length <= (fromGo ? GATEWAY_REASON_MAX : OTHER_ANSWER_SHOWN * 2)) return text;
+  if (fromGo) return `${shortened(text, GATEWAY_REASON_MAX)} (${text.length} characters in all)`;
+  return `the answer is ${text.length} characters (${shortened(text, OTHER_ANSWER_SHOWN)}), ${notTheGateway}`;
+}
+
+function shortened(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length)}…`;
 }
 
 function safeLocation(location: string, address: GatewayAddress): string {
