@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -54,5 +54,6 @@ export async function runInTerminal(command: readonly string[], options: { cwd: 
     return { exitCode: Number(readFileSync(done, 'utf8').trim()), raw: readFileSync(raw, 'utf8'), screen };
   } finally {
     tmux('kill-server');
+    rmSync(dir, { recursive: true, force: true });
   }
 }
