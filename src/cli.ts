@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { buildProgram, type CliOptions, type SharedNameOptions } from './cli/program.js';
 import type { JsonError } from './cli/output.js';
 import { commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
-import type { CsvSource, PushCsvOptions, RunReport, TransportOptions } from './index.js';
+import type { CsvSource, PreparePushOptions, RunReport, TransportOptions } from './index.js';
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
 // the CSV and push machinery is imported once a run actually needs it.
@@ -33,6 +33,21 @@ export async function main(argv: string[]): Promise<void> {
   }
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const program = buildProgram(version(), process.env, parsed, { writeOut: (text) => process.stdout.write(text), writeErr });
+  // Known before parsing, so that a usage error is answered in JSON too (the output module, and
+  // chalk with it, is loaded only then: usage errors answer fast).
+  const usageFailed = async (message: string): Promise<void> => {
+    process.exitCode = 2;
+    if (!optionGiven(argv, '--json')) return;
+    const { jsonSummary } = await import('./cli/output.js');
+    const action = optionGiven(argv, '--delete') ? 'delete' : optionGiven(argv, '--dry-run') ? 'dry-run' : 'push';
+    await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, { code: 'USAGE', message, exitCode: 2 })]);
+  };
+  const oneDash = singleDashLongOption(argv, program);
+  if (oneDash !== undefined) {
+    writeErr(`error: ${oneDash}\n(run csv-push --help for usage)\n`);
+    await usageFailed(oneDash);
+    return;
+  }
   let files: string[];
   let options: CliOptions & SharedNameOptions;
   try {
@@ -42,8 +57,12 @@ export async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      if (isHelpOrVersion) {
+        process.exitCode = 0;
+        return;
+      }
       if (error.code === 'csv-push.usage') writeErr(`${error.message}\n`);
-      process.exitCode = isHelpOrVersion ? 0 : 2;
+      await usageFailed(error.message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' '));
       return;
     }
     throw error;
@@ -53,11 +72,31 @@ export async function main(argv: string[]): Promise<void> {
   const problem = usageProblem(files, options);
   if (problem !== undefined) {
     writeErr(`error: ${problem}\n(run csv-push --help for usage)\n`);
-    process.exitCode = 2;
+    await usageFailed(problem);
     return;
   }
   const passwordOnCommandLine = gatewayHasPassword && program.getOptionValueSource('gateway') === 'cli';
   await run(files, options, redactor, passwordOnCommandLine);
+}
+
+/** Whether an option is on the command line, before any `--` that ends the options. */
+function optionGiven(argv: readonly string[], name: string): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes(name);
+}
+
+/**
+ * `-job x` would be read as `-j ob` and a file named x: a word after one dash that is the name of
+ * a long option is answered with that option instead.
+ */
+function singleDashLongOption(argv: readonly string[], program: Command): string | undefined {
+  const end = argv.indexOf('--');
+  const longNames = new Set(program.options.map((option) => option.long).filter((name): name is string => name !== undefined));
+  for (const arg of (end === -1 ? argv : argv.slice(0, end)).slice(2)) {
+    const word = /^-([a-zA-Z][\w-]+)$/.exec(arg)?.[1];
+    if (word !== undefined && longNames.has(`--${word}`)) return `unknown option '${arg}' (did you mean --${word}? long options take two dashes)`;
+  }
+  return undefined;
 }
 
 /** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
@@ -109,6 +148,11 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
   commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption).forEach((text) => reporter.alwaysWarn(text));
   let report: RunReport | undefined;
   let warnedRows = false;
+  // Only a person at a terminal wants a progress line: never a pipe, a log file, or a CI log.
+  const progress =
+    process.stderr.isTTY && !options.quiet && !options.json && process.env.CI === undefined && process.env.TERM !== 'dumb'
+      ? new (await import('./cli/progress.js')).ReadProgressLine(process.stderr, (text) => redactor.redact(text))
+      : undefined;
   try {
     const transport = await transportFromOptions(options, options.httpHeaders, process.env, library, reporter);
     redactor.add(transport.bearerToken);
@@ -121,9 +165,11 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
       },
     });
     if (options.delete) {
-      report = await library.deleteGroup(pushOptions);
+      report = await library.deleteGroup({ ...pushOptions, job: pushOptions.job as string });
     } else {
-      const prepared = await library.preparePush(pushOptions);
+      const prepared = await library
+        .preparePush({ ...pushOptions, ...(progress === undefined ? {} : { onProgress: (read) => progress.update(read) }) })
+        .finally(() => progress?.stop());
       report = prepared.report;
       reporter.rowWarnings(report);
       if (options.dryRun) {
@@ -164,7 +210,7 @@ function toPushOptions(
   options: CliOptions & SharedNameOptions,
   library: Pick<typeof import('./index.js'), 'parseGroupingLabel'>,
   transport: TransportOptions,
-): PushCsvOptions {
+): PreparePushOptions {
   return {
     sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: process.stdin } : { path: file })),
     job: options.job,
@@ -175,6 +221,9 @@ function toPushOptions(
     valueColumns: options.valueColumn ?? [],
     method: options.method,
     strict: options.strict === true,
+    maxSkipped: options.maxSkipped,
+    allowShortRows: options.allowShortRows === true,
+    skipEmptyValues: options.skipEmptyValues === true,
     labelColumns: options.labelColumn,
     ignoreColumns: options.ignoreColumn ?? [],
     metricColumn: options.metricColumn,
@@ -194,6 +243,9 @@ function toPushOptions(
 
 /** Checks that need no file and no library, so a mistyped command answers at once. */
 function usageProblem(files: string[], options: CliOptions & SharedNameOptions): string | undefined {
+  if (options.job === undefined && !(options.dryRun && !options.delete)) {
+    return "required option '-j, --job <name>' not specified (only --dry-run goes without it)";
+  }
   if (options.delete) {
     if (files.length > 0) return '--delete takes no file: it deletes the whole group named by --job and --label';
     if (options.dryRun) return '--delete and --dry-run cannot be combined';

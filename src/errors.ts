@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'USAGE'
   | 'INPUT'
   | 'STRICT'
+  | 'SKIPPED_ROWS'
   | 'PUSH_REFUSED'
   | 'PUSH_UNREACHABLE'
   | 'PUSH_TIMEOUT'
@@ -19,6 +20,7 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, 1 | 2>> = {
   USAGE: 2,
   INPUT: 2,
   STRICT: 2,
+  SKIPPED_ROWS: 2,
   PUSH_REFUSED: 1,
   PUSH_UNREACHABLE: 1,
   PUSH_TIMEOUT: 1,

@@ -26,7 +26,7 @@ export function gatewayOption(env: NodeJS.ProcessEnv): Option {
 export function addTransportOptions(command: Command, httpHeaders: string[]): Command {
   return command
     .option('--timeout <seconds>', 'time limit of each attempt, connect included', timeoutSeconds('--timeout'), 10)
-    .option('--retries <n>', 'extra attempts on network errors, timeouts and 5xx answers', wholeNumber('--retries'), 2)
+    .option('--retries <n>', 'extra attempts on network errors, timeouts and HTTP 429, 500, 502, 503, 504', wholeNumber('--retries'), 2)
     .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
     .option('--password-file <path>', 'file holding the basic-auth password')
     .option('--bearer-token-file <path>', 'file holding a bearer token (default: $PUSHGATEWAY_BEARER_TOKEN)')

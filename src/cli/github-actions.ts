@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
+import { skipReasonCounts } from '../metrics/row-findings.js';
 import type { PruneReport, RunReport } from '../index.js';
 
 // GitHub Actions reads workflow commands (`::warning file=...::`) from a step's output, stderr
@@ -85,8 +86,8 @@ export function pushStepSummary(report: RunReport, failure: string | undefined, 
       ['files', report.files.join(', ')],
       ['rows read', report.rowsRead],
       ['series', report.series],
-      ['skipped rows', report.skipped.length],
-      ['duplicate rows', report.duplicates.length],
+      ['skipped rows', report.rowsSkipped],
+      ['duplicate rows', report.duplicateRows],
     ]),
     ['duration', took(report.durationMs)],
     ...(failure === undefined ? [] : [['error', failure]]),
@@ -98,6 +99,11 @@ export function pushStepSummary(report: RunReport, failure: string | undefined, 
     places.length,
     `${places.slice(0, FIRST_LINES_SHOWN).join(', ')}${places.length > FIRST_LINES_SHOWN ? ', …' : ''}`,
   ]);
+  // Only the first rows are listed with their lines; those past them are counted by reason.
+  const unlisted = { ...report.skippedByReason };
+  for (const row of report.skipped) unlisted[row.kind]--;
+  const unlistedCount = report.rowsSkipped - report.skipped.length;
+  if (unlistedCount > 0) reasons.push(['more rows, not listed one by one', unlistedCount, skipReasonCounts(unlisted)]);
   return [
     `### csv-push: ${outcome}\n\n`,
     table(['', ''], ['l', 'l'], facts),

@@ -1,5 +1,7 @@
 import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { AttemptEvent, RunReport } from '../index.js';
+// A plain text function of the core, imported on its own: this module loads before the library.
+import { skipReasonCounts } from '../metrics/row-findings.js';
 import { GithubActions, pushStepSummary, type AnnotationPlace } from './github-actions.js';
 import type { Redactor } from './redact.js';
 
@@ -80,6 +82,12 @@ export class Reporter {
     }
   }
 
+  /** A suggestion, when the input hints that the options may not say what was meant. */
+  hint(text: string): void {
+    if (this.settings.quiet) return;
+    this.settings.writeErr(`${this.chalk.cyan('hint:')} ${text}\n`);
+  }
+
   rowWarnings(report: RunReport): void {
     report.warnings.forEach((text) => this.warning(text));
     const rowLines = [
@@ -90,28 +98,41 @@ export class Reporter {
       })),
     ].sort((a, b) => report.files.indexOf(a.file) - report.files.indexOf(b.file) || a.line - b.line);
     const limit = this.settings.verbose ? Number.POSITIVE_INFINITY : ROW_WARNINGS_SHOWN;
-    rowLines.slice(0, limit).forEach((row) => this.warning(row.text, row));
-    if (rowLines.length > limit) {
-      this.warning(`${rowLines.length - limit} more row warnings not shown (use --verbose, or --json for all of them)`);
+    const shown = rowLines.slice(0, limit);
+    shown.forEach((row) => this.warning(row.text, row));
+    // Only the first rows of each kind are listed in the report; the rest are counted.
+    const warned = report.rowsSkipped - report.rowsSkippedSilently + report.duplicateRows;
+    if (warned > shown.length) {
+      const more = [
+        `${warned - shown.length} more row warnings not shown`,
+        report.rowsSkipped > 0 ? `rows skipped: ${skipReasonCounts(report.skippedByReason)}` : undefined,
+      ].filter(Boolean);
+      const listed = report.skipped.length + report.duplicates.length;
+      const where = this.settings.verbose || listed === shown.length ? '--json has the counts by reason' : '--verbose or --json lists the first of each kind, with counts by reason';
+      this.warning(`${more.join('; ')} (${where})`);
     }
+    report.hints.forEach((text) => this.hint(text));
   }
 
   summary(report: RunReport): void {
     if (this.settings.quiet) return;
     const c = this.chalk;
     const group = [`job="${report.job}"`, ...report.groupingLabels.map((label) => `${label.name}="${label.value}"`)].join(', ');
-    const skipped = report.skipped.length > 0 ? c.yellow(`, ${plural(report.skipped.length, 'row')} skipped`) : '';
-    const duplicates = report.duplicates.length > 0 ? c.yellow(`, ${plural(report.duplicates.length, 'duplicate')}`) : '';
+    const skipped = report.rowsSkipped > 0 ? c.yellow(`, ${plural(report.rowsSkipped, 'row')} skipped`) : '';
+    const duplicates = report.duplicateRows > 0 ? c.yellow(`, ${plural(report.duplicateRows, 'duplicate')}`) : '';
     const took = `in ${formatDuration(report.durationMs)}`;
     switch (report.action) {
       case 'delete':
         this.settings.writeErr(`${c.green('✔')} deleted group {${group}} at ${report.gateway} ${took}\n`);
         return;
-      case 'dry-run':
+      case 'dry-run': {
+        // Without a job there is no group, so no destination to name: the body is all there is.
+        const destination = report.job === undefined ? '' : ` would go to ${report.gateway} as {${group}} (${report.method})`;
         this.settings.writeErr(
-          `${c.cyan('dry run:')} ${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}${skipped}${duplicates} would go to ${report.gateway} as {${group}} (${report.method}); nothing was sent\n`,
+          `${c.cyan('dry run:')} ${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}${skipped}${duplicates}${destination}; nothing was sent\n`,
         );
         return;
+      }
       case 'push':
         this.settings.writeErr(
           `${c.green('✔')} pushed ${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}${skipped}${duplicates} to ${report.gateway} as {${group}} (${report.method}) ${took}\n`,
@@ -161,10 +182,16 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     rowsRead: report?.rowsRead,
     seriesPushed: report?.pushed === true && report.action === 'push' ? report.series : 0,
     series: report?.series,
-    rowsSkipped: report?.skipped.length,
+    rowsSkipped: report?.rowsSkipped,
+    skippedByReason: report?.skippedByReason,
     skipped: report?.skipped,
+    // Only the first rows are listed with their lines; this many more are only counted.
+    skippedNotListed: report === undefined ? undefined : report.rowsSkipped - report.skipped.length,
+    duplicateRows: report?.duplicateRows,
     duplicates: report?.duplicates,
+    duplicatesNotListed: report === undefined ? undefined : report.duplicateRows - report.duplicates.length,
     warnings: report === undefined && run.warnings.length === 0 ? undefined : [...(report?.warnings ?? []), ...run.warnings],
+    hints: report?.hints,
     status: report?.status,
     attempts: report?.attempts,
     durationMs: report?.durationMs,

@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_MAX_RECORD_SIZE } from '../csv/dialect.js';
 import { addTransportOptions, gatewayOption, type ConnectionCliOptions } from './connection.js';
-import { collect, wholeNumber } from './option-values.js';
+import { collect, usageFailure, wholeNumber } from './option-values.js';
 
 // The command line: every option, its help text and examples, parsed by commander.
 
@@ -22,18 +22,26 @@ Examples:
   $ csv-push data.csv --job j -g https://gw:9091 --cert-file client.pem --key-file client-key.pem
   $ csv-push data.csv --job j --method post --strict --json --timeout 5 --retries 4 --description "Queue depth"
   $ csv-push data.csv --job j -g https://proxy/pgw --bearer-token-file token -H "X-Scope-OrgID: team-a" --gzip
+  $ csv-push data.csv --job j --max-skipped 5%      # more than 5% of a file's rows skipped: exit 2, nothing sent
+  $ csv-push data.csv --job j --max-skipped 100%    # push even if every row is skipped (empties the group)
+  $ csv-push ragged.csv --job j --allow-short-rows --value-column load
+  $ csv-push packages.tsv --job j -d tab --quote none --skip-empty-values --value-column size
+  $ csv-push data.csv --dry-run                     # the body alone, no --job needed
 
 Other commands (name them first; push a CSV file called groups or prune as ./groups):
   $ csv-push groups [--job j] [--label name=value] [--older-than 1d] [--json]   list the gateway's groups
   $ csv-push prune --older-than 7d [--dry-run] [--job j] [--label name=value]   delete groups not pushed for that long
   (csv-push groups --help and csv-push prune --help show every option)
 
+A file whose every data row is skipped is never pushed (it would empty the group): exit 2.
+
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
 PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
 
 export interface CliOptions extends ConnectionCliOptions {
-  job: string;
+  /** Required, except with --dry-run: checked after parsing, so an unknown option is named first. */
+  job?: string;
   metric?: string;
   description?: string;
   label?: string[];
@@ -42,6 +50,9 @@ export interface CliOptions extends ConnectionCliOptions {
   delete?: boolean;
   dryRun?: boolean;
   strict?: boolean;
+  maxSkipped?: string;
+  allowShortRows?: boolean;
+  skipEmptyValues?: boolean;
   delimiter?: string;
   json?: boolean;
   /** Shared by -H (HTTP headers) and --no-header (no CSV header row): read it through `parsed` below. */
@@ -75,6 +86,12 @@ export interface ProgramOutput {
   readonly writeErr: (text: string) => void;
 }
 
+function pushMethod(text: string): 'put' | 'post' {
+  const method = text.toLowerCase();
+  if (method !== 'put' && method !== 'post') throw usageFailure(`--method must be put or post (any case), not "${text}"`);
+  return method;
+}
+
 export function buildProgram(
   version: string,
   env: NodeJS.ProcessEnv,
@@ -87,21 +104,24 @@ export function buildProgram(
     })
     .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
     .argument('[files...]', 'CSV file(s) to read; - reads standard input')
-    .requiredOption('-j, --job <name>', 'job name of the group to push to')
+    .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run)')
     .addOption(gatewayOption(env))
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')
     .option('-l, --label <name=value>', 'extra grouping-key label; repeatable', collect)
     .option('--value-column <column>', 'column holding sample values, gauge <metric>_<column>; repeatable (default: every row is 1)', collect)
-    .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics').choices(['put', 'post']).default('put'))
+    .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics (any case)').argParser(pushMethod).default('put'))
     .option('--delete', 'delete the group (job plus --label labels); takes no file')
     .option('--dry-run', 'print the exposition text on stdout; send nothing')
     .option('--strict', 'fail with exit 2, pushing nothing, if any row would be skipped or duplicated')
+    .option('--max-skipped <n|p%>', 'fail with exit 2, pushing nothing, if a file skips more rows than this (e.g. 10 or 5%); 100% pushes a file even if every row is skipped')
+    .option('--allow-short-rows', 'read missing trailing cells of a short row as empty, instead of skipping the row')
+    .option('--skip-empty-values', 'skip rows whose value cell is empty without a warning, only counting them')
     .option('--label-column <column>', 'only these columns become labels; repeatable', collect)
     .option('--ignore-column <column>', 'drop this column; repeatable', collect)
     .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")
     .option('-d, --delimiter <char>', 'field delimiter: one character, or tab', ',')
-    .option('--quote <char>', 'quote character', '"')
+    .option('--quote <char>', 'quote character, or none to read every quote as an ordinary character', '"')
     .option('--trim', 'strip spaces around unquoted fields')
     .option('--comment <char>', 'ignore lines starting with this character')
     .option('--skip-lines <n>', 'skip this many lines above the header (a preamble)', wholeNumber('--skip-lines'))

@@ -5,7 +5,8 @@ export type TextEncoding = 'utf-8' | 'latin1' | 'utf-16le';
 export interface CsvDialect {
   /** One character; the CLI also accepts `tab` and `\t`. */
   readonly delimiter: string;
-  readonly quote: string;
+  /** `false`: quoting is off, every quote is an ordinary character. */
+  readonly quote: string | false;
   /** Strip spaces around unquoted fields. */
   readonly trim: boolean;
   /** Lines starting with this character are ignored. */
@@ -32,7 +33,8 @@ export const DEFAULT_DIALECT: CsvDialect = {
 /** What a library caller or the CLI may set; every field falls back to DEFAULT_DIALECT. */
 export interface CsvDialectOptions {
   readonly delimiter?: string | undefined;
-  readonly quote?: string | undefined;
+  /** One character; `'none'` or `false` turns quoting off. */
+  readonly quote?: string | false | undefined;
   readonly trim?: boolean | undefined;
   readonly comment?: string | undefined;
   readonly skipLines?: number | undefined;
@@ -72,10 +74,16 @@ export function parseEncoding(text: string): TextEncoding {
   return encoding;
 }
 
+function parseQuote(quote: string | false | undefined): string | false {
+  if (quote === undefined) return DEFAULT_DIALECT.quote;
+  if (quote === false || quote.toLowerCase() === 'none') return false;
+  return singleCharacter(quote, '--quote', quote, ' or "none"');
+}
+
 export function resolveDialect(options: CsvDialectOptions): CsvDialect {
   const dialect: CsvDialect = {
     delimiter: options.delimiter === undefined ? DEFAULT_DIALECT.delimiter : parseDelimiter(options.delimiter),
-    quote: options.quote === undefined ? DEFAULT_DIALECT.quote : singleCharacter(options.quote, '--quote', options.quote),
+    quote: parseQuote(options.quote),
     trim: options.trim ?? DEFAULT_DIALECT.trim,
     comment: options.comment === undefined ? undefined : singleCharacter(options.comment, '--comment', options.comment),
     skipLines: options.skipLines ?? DEFAULT_DIALECT.skipLines,
@@ -84,7 +92,7 @@ export function resolveDialect(options: CsvDialectOptions): CsvDialect {
   };
   const roles: [string, string | undefined][] = [
     ['--delimiter', dialect.delimiter],
-    ['--quote', dialect.quote],
+    ['--quote', dialect.quote === false ? undefined : dialect.quote],
     ['--comment', dialect.comment],
   ];
   for (const [index, [option, value]] of roles.entries()) {

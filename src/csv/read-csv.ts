@@ -4,7 +4,7 @@ import { CsvError, parse, type Info, type Options as CsvParseOptions } from 'csv
 import { CsvPushError, inputError } from '../errors.js';
 import { gunzipIfCompressed, requireUtf8, skipLines } from './byte-stages.js';
 import type { CsvDialect } from './dialect.js';
-import { openSource, sourceName, type CsvSource, type OpenedSource } from './source.js';
+import { openSource, sourceName, type ByteProgress, type CsvSource, type OpenedSource } from './source.js';
 
 /**
  * Receives each record with the 1-based line of the file it starts on; may throw to stop reading,
@@ -18,9 +18,10 @@ const DECODER_ENCODING = { latin1: 'latin1', 'utf-16le': 'utf16le' } as const;
 function parserOptions(dialect: CsvDialect): CsvParseOptions {
   return {
     delimiter: dialect.delimiter,
+    // `false` (--quote none) makes every quote an ordinary character.
     quote: dialect.quote,
     // RFC 4180: a quote inside a quoted field is written twice, whatever the quote character.
-    escape: dialect.quote,
+    escape: dialect.quote === false ? null : dialect.quote,
     trim: dialect.trim,
     ...(dialect.comment === undefined ? {} : { comment: dialect.comment, comment_no_infix: true }),
     // LF and CRLF may be mixed in one file; csv-parse would otherwise keep to the first one it sees.
@@ -115,7 +116,7 @@ interface ParseFailure {
  * encoding it claims, and parsed by csv-parse, each record handed to `onRecord` with the line it
  * starts on. Blank and comment lines are dropped.
  */
-export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: RecordHandler): Promise<void> {
+export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: RecordHandler, onBytes?: ByteProgress): Promise<void> {
   const name = sourceName(source);
   const lines = new LineCounter(dialect.skipLines, dialect.comment === undefined);
   let input: OpenedSource | undefined;
@@ -123,7 +124,7 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
   let taken = 0;
   const failed = (error: CsvError): CsvPushError => describeCsvError(name, error, dialect, lines.failedRecordLine(error));
   try {
-    input = openSource(source);
+    input = openSource(source, dialect.encoding, onBytes);
     const unzipped = gunzipIfCompressed(input.chunks, name);
     const afterPreamble = skipLines(unzipped, dialect.skipLines, dialect.encoding);
     const text =
@@ -235,18 +236,22 @@ function notUtf16(file: string, line: number): CsvPushError {
   return inputError(`${file}:${line}: the text is not valid UTF-16LE (a lone surrogate); check the file's encoding and pass the right --encoding`);
 }
 
+/** Files that use quotes as ordinary characters (TSV exports, free text) fail on them: say how to read them so. */
+const QUOTES_AS_TEXT = 'or, if quotes in this file are ordinary characters, pass --quote none';
+
 function describeCsvError(file: string, error: CsvError, dialect: CsvDialect, line: number): CsvPushError {
+  const quote = dialect.quote === false ? '' : dialect.quote;
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
       return inputError(
-        `${file}:${line}: a quoted field opened here is never closed; close the quote or double it (${dialect.quote}${dialect.quote}) inside the field`,
+        `${file}:${line}: a quoted field opened here is never closed; close the quote or double it (${quote}${quote}) inside the field, ${QUOTES_AS_TEXT}`,
       );
     case 'CSV_MAX_RECORD_SIZE':
       return inputError(
-        `${file}:${line}: the record starting here grows past ${dialect.maxRecordSize} bytes, most likely from an unclosed quote; close it, or raise --max-record-size`,
+        `${file}:${line}: the record starting here grows past ${dialect.maxRecordSize} bytes, most likely from an unclosed quote; close it, raise --max-record-size, ${QUOTES_AS_TEXT}`,
       );
     default:
-      return inputError(`${file}:${line}: ${error.message.replace(/ at line \d+/, '')}; check the quoting of this record`);
+      return inputError(`${file}:${line}: ${error.message.replace(/ at line \d+/, '')}; check the quoting of this record, ${QUOTES_AS_TEXT}`);
   }
 }
 

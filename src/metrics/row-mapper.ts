@@ -3,20 +3,7 @@ import { findColumn, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type GaugeFamily, type GaugeRegistry, type SampleOrigin } from './gauges.js';
 import { isBeyondFloat64, parseSampleValue } from './values.js';
-
-export interface SkippedRow {
-  readonly file: string;
-  readonly line: number;
-  readonly reason: string;
-}
-
-export interface DuplicateRow {
-  readonly file: string;
-  readonly line: number;
-  /** The earlier row whose sample this row replaced. */
-  readonly replacedFile: string;
-  readonly replacedLine: number;
-}
+import type { RowFindings, SkipReason } from './row-findings.js';
 
 export interface MappingOptions {
   /** The gauge name, already validated; a prefix when a metric column names the gauges. */
@@ -32,13 +19,10 @@ export interface MappingOptions {
   readonly groupingLabelNames: readonly string[];
   /** Metric names the destination keeps for series of its own, which would replace ours. */
   readonly reservedMetricNames: readonly string[];
-}
-
-/** What reading the rows found that the user should hear about; it travels as data to the reporter. */
-export interface RowFindings {
-  rowsRead: number;
-  readonly skipped: SkippedRow[];
-  readonly duplicates: DuplicateRow[];
+  /** A row with fewer cells than the header has its missing trailing cells read as empty. */
+  readonly allowShortRows: boolean;
+  /** A row whose value cell is empty is skipped without a warning, only counted. */
+  readonly skipEmptyValues: boolean;
 }
 
 interface ValueColumn {
@@ -67,13 +51,23 @@ export class RowMapper {
   private readonly fileIndex: number;
   /** The first cell beyond a float64's range, and how many there were. */
   private beyondFloat64: { line: number; column: ValueColumn; cell: string; value: number; count: number } | undefined;
+  /** This file's rows, for the bounds on skipped rows, which hold file by file. */
+  rowsRead = 0;
+  rowsSkipped = 0;
+  /** Rows skipped for having fewer cells than the header, which --allow-short-rows would read. */
+  shortRowsSkipped = 0;
+  /**
+   * With no value column, the label columns that may be meant as values: by name (`value`) or,
+   * until a cell says otherwise, because every cell is a number. Empty when there is no question.
+   */
+  private valueLike: { readonly column: number; readonly byName: boolean; numeric: boolean }[] = [];
 
   constructor(
     private readonly file: string,
     private readonly header: Header,
     /** Where the names came from, for messages: `file.csv:1`, or `--columns`. */
     headerLocation: string,
-    options: MappingOptions,
+    private readonly options: MappingOptions,
     private readonly gauges: GaugeRegistry,
     private readonly findings: RowFindings,
   ) {
@@ -122,6 +116,9 @@ export class RowMapper {
     this.labelNames = labelIndexes.map((index) => header.names[index] as string);
     this.labels = new LabelSetBuilder(header.names, labelIndexes);
     this.rowValues = this.valueColumns.map(() => 1);
+    if (options.valueColumns.length === 0 && options.labelColumns === undefined) {
+      this.valueLike = labelIndexes.map((column) => ({ column, byName: (header.names[column] as string).toLowerCase() === 'value', numeric: true }));
+    }
     for (const column of labelIndexes) {
       const name = header.names[column] as string;
       if (options.groupingLabelNames.includes(name)) {
@@ -132,11 +129,18 @@ export class RowMapper {
     }
   }
 
-  add(cells: readonly string[], line: number): void {
+  add(row: readonly string[], line: number): void {
     this.findings.rowsRead++;
-    if (cells.length !== this.header.names.length) {
-      this.skip(line, `expected ${this.header.names.length} columns (as the header has), found ${cells.length}`);
-      return;
+    this.rowsRead++;
+    const columns = this.header.names.length;
+    let cells = row;
+    if (cells.length !== columns) {
+      if (cells.length > columns || !this.options.allowShortRows) {
+        if (cells.length < columns) this.shortRowsSkipped++;
+        this.skip(line, 'wrongColumnCount', () => `expected ${columns} columns (as the header has), found ${cells.length}`);
+        return;
+      }
+      cells = [...cells, ...new Array<string>(columns - cells.length).fill('')];
     }
     const families = this.fixedFamilies ?? this.familiesNamedBy(cells, line);
     if (families === undefined) return;
@@ -147,14 +151,20 @@ export class RowMapper {
       const cell = cells[value.column] as string;
       const parsed = parseSampleValue(cell);
       if (parsed === undefined) {
+        const empty = cell.trim() === '';
         this.skip(
           line,
-          `column ${value.column + 1} ("${value.header}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`,
+          empty ? 'emptyValue' : 'notANumber',
+          () => `column ${value.column + 1} ("${value.header}") holds ${empty ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`,
+          empty && this.options.skipEmptyValues,
         );
         return;
       }
       if (isBeyondFloat64(cell, parsed)) this.noteBeyondFloat64(line, value, cell, parsed);
       values[index] = parsed;
+    }
+    for (const candidate of this.valueLike) {
+      if (candidate.numeric && parseSampleValue(cells[candidate.column] as string) === undefined) candidate.numeric = false;
     }
 
     const labelSet = this.labels.build(cells);
@@ -163,8 +173,18 @@ export class RowMapper {
       replaced = this.gauges.set(families[index] as GaugeFamily, labelSet, values[index] ?? 1, this.fileIndex, line) ?? replaced;
     }
     if (replaced !== undefined) {
-      this.findings.duplicates.push({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
+      this.findings.duplicate({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
     }
+  }
+
+  /**
+   * Header names of the label columns that look like sample values: named `value`, or numbers in
+   * every row read (when a row was read). Empty when a value column was given.
+   */
+  valueLikeColumns(): string[] {
+    return this.valueLike
+      .filter((candidate) => candidate.byName || (candidate.numeric && this.rowsRead > this.rowsSkipped))
+      .map((candidate) => this.header.cells[candidate.column] as string);
   }
 
   /** Long format: the row's own cell names its gauge(s); undefined (row skipped) when it is empty. */
@@ -172,7 +192,7 @@ export class RowMapper {
     const column = this.metricColumn as number;
     const name = cleanMetricName(cells[column] as string);
     if (name === '') {
-      this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") is empty, so the row names no metric`);
+      this.skip(line, 'noMetricName', () => `column ${column + 1} ("${this.header.cells[column]}") is empty, so the row names no metric`);
       return undefined;
     }
     const named =
@@ -181,7 +201,7 @@ export class RowMapper {
         : this.valueColumns.map((value) => ({ name: `${this.metricPrefix}${name}${value.suffix}`, help: value.help }));
     const reserved = named.find((family) => this.reservedMetricNames.includes(family.name));
     if (reserved !== undefined) {
-      this.skip(line, `column ${column + 1} ("${this.header.cells[column]}") names ${reserved.name}, which the Pushgateway uses for a series of its own that would replace it`);
+      this.skip(line, 'reservedMetricName', () => `column ${column + 1} ("${this.header.cells[column]}") names ${reserved.name}, which the Pushgateway uses for a series of its own that would replace it`);
       return undefined;
     }
     return named.map((family) => this.gauges.family(family.name, family.help));
@@ -202,8 +222,9 @@ export class RowMapper {
     ];
   }
 
-  private skip(line: number, reason: string): void {
-    this.findings.skipped.push({ file: this.file, line, reason });
+  private skip(line: number, kind: SkipReason, describe: () => string, silently = false): void {
+    this.rowsSkipped++;
+    this.findings.skip(this.file, line, kind, describe, silently);
   }
 }
 

@@ -81,8 +81,8 @@ export function groupingPath(job: string, labels: readonly GroupingLabel[]): str
   return ['/metrics', groupingSegment('job', job), ...labels.map((label) => groupingSegment(label.name, label.value))].join('/');
 }
 
-/** Checks a grouping key before anything is read or sent. */
-export function validateGroupingKey(job: string, labels: readonly GroupingLabel[]): void {
+/** Checks a grouping key before anything is read or sent (a dry run may have no job). */
+export function validateGroupingKey(job: string | undefined, labels: readonly GroupingLabel[]): void {
   if (job === '') throw usageError('--job cannot be empty; name the job the metrics belong to');
   const seen = new Set<string>();
   for (const { name } of labels) {

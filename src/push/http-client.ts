@@ -37,7 +37,7 @@ export interface AttemptEvent {
 export interface TransportOptions {
   /** Bounds each attempt as a whole: connect, send, and reading the answer. */
   readonly timeoutMs: number;
-  /** Extra attempts after the first, for network errors, timeouts and 5xx answers only. */
+  /** Extra attempts after the first, for network errors, timeouts and 429, 500, 502, 503 and 504 answers only. */
   readonly retries: number;
   /** First backoff delay; each retry doubles it, with jitter. */
   readonly backoffMs?: number;
@@ -64,6 +64,7 @@ interface RawAnswer {
   readonly body: string;
   readonly retryAfter: string | undefined;
   readonly location: string | undefined;
+  readonly contentType: string | undefined;
 }
 
 /** An attempt that ended without an HTTP answer, with what to tell the user and whether to try again. */
@@ -83,6 +84,20 @@ class AttemptFailure extends Error {
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * Answers that may heal by themselves: too many requests, and a gateway (or the proxy before it)
+ * failing or overloaded for now. 501, 505 and the like say the server will never take this request.
+ */
+const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * The Pushgateway answers a refusal with Go's `http.Error`: `text/plain; charset=utf-8`, a reason of
+ * one line that stays under a few hundred characters, except for clashes listing every series
+ * (three took 698 characters). An answer of another kind that is long comes from something else.
+ */
+const GATEWAY_REASON_MAX = 1000;
+const OTHER_ANSWER_SHOWN = 200;
 
 export async function sendToGateway(
   address: GatewayAddress,
@@ -126,7 +141,7 @@ export async function sendToGateway(
         transport.onAttempt?.({ attempt, attempts, method, url, status, elapsedMs });
         return { status, body: answer?.body ?? '', attempts: attempt };
       }
-      const retryable = failure !== undefined ? failure.retryable : (status ?? 0) >= 500;
+      const retryable = failure !== undefined ? failure.retryable : RETRYABLE_STATUSES.has(status ?? 0);
       const problem = failure?.message ?? `HTTP ${status} ${answer?.statusText ?? ''}`.trim();
       const retryInMs =
         retryable && attempt < attempts ? backoffDelay(attempt, transport, answer?.retryAfter) : undefined;
@@ -262,6 +277,7 @@ function attemptOnce(
           body: Buffer.concat(chunks).toString('utf8').slice(0, bodyLimit),
           retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
           location: response.headers.location,
+          contentType: response.headers['content-type'],
         });
       });
       response.on('error', (error) => {
@@ -455,7 +471,7 @@ function describeNetworkError(error: NodeJS.ErrnoException, url: string): Attemp
 }
 
 function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress): CsvPushError {
-  const reason = answer.body.replace(/\s+/g, ' ').trim().slice(0, 500);
+  const reason = refusalReason(answer);
   const hints: Record<number, string> = {
     401: 'check the credentials (user info in the URL, or PUSHGATEWAY_USERNAME and PUSHGATEWAY_PASSWORD)',
     403: 'the credentials are not allowed to push there',
@@ -475,6 +491,25 @@ function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: stri
     .filter((part) => part !== undefined)
     .join(': ');
   return new CsvPushError('PUSH_REFUSED', text, { status: answer.status });
+}
+
+/** The gateway's own reason as it is; an HTML page or a long answer of another kind cut short, saying so. */
+function refusalReason(answer: RawAnswer): string {
+  const text = answer.body.replace(/\s+/g, ' ').trim();
+  const notTheGateway = "not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway";
+  if (/html/i.test(answer.contentType ?? '') || /^<(!doctype|html|\?xml|head|body)\b/i.test(text)) {
+    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+    const gist = title === undefined || title === '' ? shortened(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), OTHER_ANSWER_SHOWN) : title;
+    return `the answer is an HTML page (${gist}), ${notTheGateway}`;
+  }
+  const fromGo = /^text\/plain; charset=utf-8$/i.test(answer.contentType ?? '');
+  if (text.length <= (fromGo ? GATEWAY_REASON_MAX : OTHER_ANSWER_SHOWN * 2)) return text;
+  if (fromGo) return `${shortened(text, GATEWAY_REASON_MAX)} (${text.length} characters in all)`;
+  return `the answer is ${text.length} characters (${shortened(text, OTHER_ANSWER_SHOWN)}), ${notTheGateway}`;
+}
+
+function shortened(text: string, length: number): string {
+  return text.length <= length ? text : `${text.slice(0, length)}…`;
 }
 
 function safeLocation(location: string, address: GatewayAddress): string {

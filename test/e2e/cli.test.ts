@@ -93,7 +93,7 @@ describe('csv-push as a user runs it', () => {
       [['-j', 'x'], 'error: no CSV file given; pass a path, or - for standard input'],
       [['missing.csv', '-j', 'x'], 'error: cannot read missing.csv: no such file; check the path'],
       [['example_data.csv', '-j', 'x', '-m', '1bad'], 'error: --metric "1bad" is not a valid metric name'],
-      [['example_data.csv', '-j', 'x', '--method', 'patch'], "error: option '--method <method>' argument 'patch' is invalid"],
+      [['example_data.csv', '-j', 'x', '--method', 'patch'], 'error: --method must be put or post (any case), not "patch"'],
       [['example_data.csv', '-j', 'x', '--timeout', '0'], 'error: --timeout must be a positive number of seconds, not "0"'],
       [['example_data.csv', '-j', 'x', '--value-column', 'nope'], 'error: example_data.csv has no column "nope" (--value-column); its columns are: name, value'],
       [['job_column.csv', '-j', 'x'], 'error: job_column.csv:1: column 2 ("job") is the label "job"'],
@@ -114,6 +114,7 @@ describe('csv-push as a user runs it', () => {
     expect(result.stderr.split('\n').filter(Boolean)).toEqual([
       'warning: wrong_column_count.csv:3: expected 2 columns (as the header has), found 1; row skipped',
       'warning: wrong_column_count.csv:4: expected 2 columns (as the header has), found 3; row skipped',
+      'hint: 1 row has fewer cells than the header; --allow-short-rows reads the missing trailing cells as empty',
       'error: --strict: 2 row(s) would be skipped; nothing was pushed. Fix the rows listed above, or drop --strict',
     ]);
   });
@@ -141,7 +142,7 @@ describe('csv-push as a user runs it', () => {
   it('answers --help and --version with exit 0', async () => {
     const help = await runCli(['--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--job', '--gateway', '--metric', '--description', '--label', '--value-column', '--method', '--delete', '--dry-run', '--strict', '--delimiter', '--timeout', '--retries', '--json', '--quiet', '--verbose']) {
+    for (const option of ['--job', '--gateway', '--metric', '--description', '--label', '--value-column', '--method', '--delete', '--dry-run', '--strict', '--max-skipped', '--allow-short-rows', '--skip-empty-values', '--quote', '--delimiter', '--timeout', '--retries', '--json', '--quiet', '--verbose']) {
       expect(help.stdout).toContain(option);
     }
     const version = await runCli(['--version']);

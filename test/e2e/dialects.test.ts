@@ -122,7 +122,7 @@ describe('CSV dialects, end to end against a real Pushgateway', () => {
     const bounded = await runCli(['runaway_record.csv', '-j', job, '-g', gateway.url, '--max-record-size', '100']);
     expect(bounded.code).toBe(2);
     expect(bounded.stderr).toBe(
-      'error: runaway_record.csv:3: the record starting here grows past 100 bytes, most likely from an unclosed quote; close it, or raise --max-record-size\n',
+      'error: runaway_record.csv:3: the record starting here grows past 100 bytes, most likely from an unclosed quote; close it, raise --max-record-size, or, if quotes in this file are ordinary characters, pass --quote none\n',
     );
     const unclosed = await runCli(['runaway_record.csv', '-j', job, '-g', gateway.url]);
     expect(unclosed.code).toBe(2);

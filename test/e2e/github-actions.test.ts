@@ -38,6 +38,19 @@ describe('in a GitHub Actions step', () => {
     );
   });
 
+  it('counts the skipped rows past the first hundred by reason in the summary', async () => {
+    const { root, summary, env } = workspace();
+    const rows = Array.from({ length: 150 }, (_, index) => (index % 50 === 0 ? `pkg-${index},n/a` : `pkg-${index},`));
+    writeFileSync(join(root, 'reports', 'sizes.csv'), ['package,size', 'kept,1', ...rows, ''].join('\n'));
+    const result = await runCli(['reports/sizes.csv', '--job', uniqueJob(), '-g', gateway.url, '--value-column', 'size', '-q'], { env, cwd: root });
+    expect(result.code).toBe(0);
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown).toContain('| skipped rows | 150 |');
+    // 100 listed: the "n/a" of data rows 1 and 51 and 98 empty cells; the other 50 only counted.
+    expect(markdown).toMatch(/\| column 2 \("size"\) holds an empty cell, not a number [^|]+\| 98 \| reports\/sizes\.csv:4, /);
+    expect(markdown).toContain('| more rows, not listed one by one | 50 | 1 with a value that is not a number, 49 with an empty value cell |');
+  });
+
   it('annotates a failed push as an error, summarises it, and stays quiet outside Actions', async () => {
     const { root, summary, env } = workspace();
     const failed = await runCli(['example_data.csv', '--job', 'j', '-g', 'http://127.0.0.1:9', '--retries', '0'], { env });

@@ -73,6 +73,10 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc
     metricColumn: fc.option(fc.nat(3), { freq: 6 }),
     method: fc.constantFrom('put', 'put', 'post'),
     strict: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, fc.constant(true)),
+    // Random value cells skip every row of many files, which is then refused (exit 2) unless 100% lets it through.
+    maxSkipped: fc.option(fc.constantFrom('100%', '100%', '100%', '50%', '1'), { freq: 2 }),
+    allowShortRows: fc.boolean(),
+    skipEmptyValues: fc.boolean(),
     trim: fc.boolean(),
     skipLines: fc.option(fc.nat(2), { freq: 6 }),
     comment: fc.option(fc.constant('#'), { freq: 5 }),
@@ -112,6 +116,9 @@ export const fuzzCase: fc.Arbitrary<FuzzCase> = fc
     if (plan.metricColumn !== null && columns[plan.metricColumn] !== undefined) args.push('--metric-column', columns[plan.metricColumn] ?? '');
     if (plan.method === 'post') args.push('--method', 'post');
     if (plan.strict) args.push('--strict');
+    if (plan.maxSkipped !== null) args.push('--max-skipped', plan.maxSkipped);
+    if (plan.allowShortRows) args.push('--allow-short-rows');
+    if (plan.skipEmptyValues) args.push('--skip-empty-values');
     if (plan.trim) args.push('--trim');
     if (plan.skipLines !== null) args.push('--skip-lines', String(plan.skipLines));
     if (plan.comment !== null) args.push('--comment', plan.comment);

@@ -18,8 +18,9 @@ describe('pushing a CSV to a real Pushgateway', () => {
     const report = await push({ sources: [{ path: fixture('example_data.csv') }], job });
     expect(report).toMatchObject({ pushed: true, status: 200, rowsRead: 4, series: 3, metrics: ['example_data'] });
     expect(report.skipped).toEqual([
-      { file: fixture('example_data.csv'), line: 5, reason: 'expected 2 columns (as the header has), found 1' },
+      { file: fixture('example_data.csv'), line: 5, kind: 'wrongColumnCount', reason: 'expected 2 columns (as the header has), found 1' },
     ]);
+    expect(report).toMatchObject({ rowsSkipped: 1, skippedByReason: { wrongColumnCount: 1, notANumber: 0, emptyValue: 0, noMetricName: 0 } });
     const group = await gateway.group({ job });
     expect(group?.metrics.example_data?.type).toBe('GAUGE');
     expect(group?.metrics.example_data?.samples).toEqual([
@@ -75,8 +76,8 @@ describe('pushing a CSV to a real Pushgateway', () => {
     const report = await push({ sources: [{ path: file }], job, metric: 'node', valueColumns: ['cpu', 'mem'] });
     expect(report.metrics).toEqual(['node_cpu', 'node_mem']);
     expect(report.skipped).toEqual([
-      { file, line: 5, reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
-      { file, line: 6, reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
+      { file, line: 5, kind: 'emptyValue', reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
+      { file, line: 6, kind: 'notANumber', reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
     ]);
     const group = await gateway.group({ job });
     const byHost = (metric: string) =>

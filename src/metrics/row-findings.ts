@@ -1,0 +1,69 @@
+/** Why a row was skipped, as a stable code for `--json` and library callers. */
+export type SkipReason = 'wrongColumnCount' | 'notANumber' | 'emptyValue' | 'noMetricName' | 'reservedMetricName';
+
+export const SKIP_REASONS: readonly SkipReason[] = ['wrongColumnCount', 'notANumber', 'emptyValue', 'noMetricName', 'reservedMetricName'];
+
+export interface SkippedRow {
+  readonly file: string;
+  readonly line: number;
+  readonly kind: SkipReason;
+  readonly reason: string;
+}
+
+export interface DuplicateRow {
+  readonly file: string;
+  readonly line: number;
+  /** The earlier row whose sample this row replaced. */
+  readonly replacedFile: string;
+  readonly replacedLine: number;
+}
+
+/**
+ * Rows listed with their lines, of each kind (skipped, duplicates). Beyond these, rows are only
+ * counted: a file of a million rows that are nearly all skipped must cost the memory of the rows
+ * kept, not of the rows thrown away.
+ */
+export const ROWS_LISTED = 100;
+
+/**
+ * What reading the rows found that the user should hear about; it travels as data to the
+ * reporter. Lists hold the first ROWS_LISTED rows of each kind; the counts hold all of them.
+ */
+export class RowFindings {
+  rowsRead = 0;
+  rowsSkipped = 0;
+  /** Rows skipped by --skip-empty-values: counted, never listed or warned about. */
+  rowsSkippedSilently = 0;
+  duplicateRows = 0;
+  readonly skipped: SkippedRow[] = [];
+  readonly duplicates: DuplicateRow[] = [];
+  readonly skippedByReason: Record<SkipReason, number> = { wrongColumnCount: 0, notANumber: 0, emptyValue: 0, noMetricName: 0, reservedMetricName: 0 };
+
+  /** `describe` is called only for rows that are listed: the rest cost no message text. */
+  skip(file: string, line: number, kind: SkipReason, describe: () => string, silently = false): void {
+    this.rowsSkipped++;
+    this.skippedByReason[kind]++;
+    if (silently) this.rowsSkippedSilently++;
+    else if (this.skipped.length < ROWS_LISTED) this.skipped.push({ file, line, kind, reason: describe() });
+  }
+
+  duplicate(row: DuplicateRow): void {
+    this.duplicateRows++;
+    if (this.duplicates.length < ROWS_LISTED) this.duplicates.push(row);
+  }
+}
+
+const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
+  wrongColumnCount: 'the wrong number of columns',
+  notANumber: 'a value that is not a number',
+  emptyValue: 'an empty value cell',
+  noMetricName: 'no metric name',
+  reservedMetricName: "a metric name the gateway keeps for its own series",
+};
+
+/** `12 with an empty value cell, 3 with the wrong number of columns` */
+export function skipReasonCounts(byReason: Readonly<Record<SkipReason, number>>): string {
+  return SKIP_REASONS.filter((kind) => byReason[kind] > 0)
+    .map((kind) => `${byReason[kind]} with ${SKIP_REASON_TEXT[kind]}`)
+    .join(', ');
+}
