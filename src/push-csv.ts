@@ -177,6 +177,7 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     shortRowsSkipped += read?.shortRowsSkipped ?? 0;
   }
   await gauges.refuseMergedSeries();
+  gauges.forgetRows();
   const hints = [valueColumnHint([...valueLike]), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
   return { gauges, findings, files, warnings, hints };
 }

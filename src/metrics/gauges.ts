@@ -44,6 +44,7 @@ export class GaugeRegistry {
   private readonly files: string[] = [];
   /** Label names of every file read so far; each gauge declares them all (a label never set is not rendered). */
   private readonly labelNames = new Set<string>();
+  private seriesCountAtEnd: number | undefined;
 
   /**
    * Declares the label names of a file about to be read. A Gauge's label names are fixed when it
@@ -91,9 +92,19 @@ export class GaugeRegistry {
   }
 
   get seriesCount(): number {
+    if (this.seriesCountAtEnd !== undefined) return this.seriesCountAtEnd;
     let count = 0;
     for (const family of this.families.values()) count += family.origins.size;
     return count;
+  }
+
+  /**
+   * Lets go of which row set each series, once every row is in and checked: a million label sets
+   * are worth a hundred megabytes that rendering the text can use instead. No row may be set after.
+   */
+  forgetRows(): void {
+    this.seriesCountAtEnd = this.seriesCount;
+    for (const family of this.families.values()) family.origins.clear();
   }
 
   get metricNames(): string[] {
