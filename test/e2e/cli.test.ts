@@ -88,7 +88,7 @@ describe('csv-push as a user runs it', () => {
 
   it('exits 2 with one line and no stack trace for usage and input errors', async () => {
     const cases: [string[], string][] = [
-      [['example_data.csv'], "error: --job is required: it names the gateway's group (with --textfile or --remote-write it is optional)"],
+      [['example_data.csv'], "error: required option '-j, --job <name>' not specified"],
       [['example_data.csv', '-j', 'x', '--bogus'], "error: unknown option '--bogus'"],
       [['-j', 'x'], 'error: no CSV file given; pass a path, or - for standard input'],
       [['missing.csv', '-j', 'x'], 'error: cannot read missing.csv: no such file; check the path'],

@@ -3,7 +3,7 @@ import { parseGatewayUrl } from '../../src/push/gateway-url.js';
 import { RemoteWriteSender } from '../../src/remote-write/sender.js';
 import { seriesLabels } from '../../src/remote-write/series-labels.js';
 import { decodeRemoteWriteBody, type RemoteSeries } from '../../src/remote-write/write-request.js';
-import { answer, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { answer, hang, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { failure } from '../helpers/failure.js';
 import { exportVictoriaMetrics, queryPrometheus, sortSamples, usePrometheus, useVictoriaMetrics } from '../helpers/receivers.js';
 
@@ -143,6 +143,16 @@ describe('remote write requests, as a receiver sees them', () => {
     for (const one of series) await sender.add(one);
     expect(await sender.finish()).toMatchObject({ seriesSent: 2, batchesSent: 1, attempts: 3, status: 204 });
     expect(server.requests.map((request) => request.body)).toEqual([server.requests[0]?.body, server.requests[0]?.body, server.requests[0]?.body]);
+  });
+
+  it('sends a batch again when its answer does not come in time (a receiver takes the same samples twice as once)', async () => {
+    server = await startFaultServer((attempt, request, response) => (attempt === 1 ? hang : answer(204))(attempt, request, response));
+    const { series } = rows(2, () => 0);
+    const sender = new RemoteWriteSender(parseGatewayUrl(server.url, '--remote-write'), { timeoutMs: 500, retries: 1, backoffMs: 10 }, 10);
+    for (const one of series) await sender.add(one);
+    expect(await sender.finish()).toMatchObject({ seriesSent: 2, batchesSent: 1, attempts: 2 });
+    expect(server.requests).toHaveLength(2);
+    expect(server.requests[1]?.body).toEqual(server.requests[0]?.body);
   });
 
   it('stops at a refused batch, saying which, and counts what was already stored', async () => {
