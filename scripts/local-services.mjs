@@ -41,7 +41,10 @@ export async function startLocalService({ name, binary, debianPackage, args, rea
     const port = await freePort();
     const child = spawn(binary, args(port, workDirectory), { stdio: ['ignore', 'ignore', 'pipe'] });
     // A caller that exits early (a failed benchmark calls process.exit) must not leave it running.
-    const killOnExit = () => child.kill('SIGKILL');
+    const killOnExit = () => {
+      child.kill('SIGKILL');
+      if (ownDirectory) rmSync(workDirectory, { recursive: true, force: true });
+    };
     process.once('exit', killOnExit);
     child.once('exit', () => process.removeListener('exit', killOnExit));
     let log = '';

@@ -150,7 +150,10 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     // The exit code is about the gateway; a summary lost on a full disk does not undo a push that landed.
     reporter.error(`could not write the --json summary to standard output (${problem})${pushed ? '; the push itself succeeded, so the exit code stays 0' : ''}`);
   };
-  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption).forEach((text) => reporter.alwaysWarn(text));
+  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption && options.remoteWrite === undefined).forEach((text) => reporter.alwaysWarn(text));
+  if (passwordInGatewayOption && options.remoteWrite !== undefined) {
+    reporter.alwaysWarn('--remote-write carries a password on the command line, where `ps` shows it to every user of this machine; use --username with --password-file instead');
+  }
   let report: RunReport | undefined;
   let warnedRows = false;
   // Only a person at a terminal wants a progress line: never a pipe, a log file, or a CI log.

@@ -52,7 +52,11 @@ export async function remoteWriteCsv(options: RemoteWriteCsvOptions): Promise<Ru
   const url = displayUrl(address.base);
   // Loaded only for remote write: protobufjs and snappyjs would add tens of milliseconds to every push.
   const [{ RemoteWriteSender }, { RemoteWriteSink }] = await Promise.all([import('./remote-write/sender.js'), import('./remote-write/sink.js')]);
-  const sender = new RemoteWriteSender(address, transportWithDefaults(options.transport), options.batchSize);
+  // Rows that all share the run's time are distinct series in every batch, so two batches may be
+  // on their way at once (a receiver ingests them on two cores); with a time column, one at a
+  // time, in order.
+  const inFlight = options.timestampColumn === undefined ? 2 : 1;
+  const sender = new RemoteWriteSender(address, transportWithDefaults(options.transport), options.batchSize, inFlight);
   // A dry run hands the series to nobody: the sink still builds every label set and time.
   const sink = new RemoteWriteSink(options.dryRun === true ? { add: () => undefined } : sender, constantLabels(options.job, labels), started);
 

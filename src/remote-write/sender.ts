@@ -22,16 +22,18 @@ export interface RemoteWriteProgress {
 }
 
 /**
- * Streams series to a remote-write receiver in batches, the next batch filling while the one
- * before is sent. One request is open at a time, so batches arrive in order, which a receiver
- * needs when one series has samples in several batches (Prometheus refuses a sample older than
- * the last one of its series). Memory holds two batches, however many rows pass through.
+ * Streams series to a remote-write receiver in batches, the next batch filling while earlier ones
+ * are sent. At most `maxInFlight` requests are open at once, batch k waiting for the answer to
+ * batch k - maxInFlight. With 1, batches arrive strictly in order, which a receiver needs when a
+ * series has samples in several batches (Prometheus refuses a sample older than the last one of
+ * its series); with more, a receiver can ingest batches of distinct series on several cores.
+ * Memory holds a few batches, however many rows pass through.
  */
 export class RemoteWriteSender {
   /** Each series encoded as it comes: one small buffer per series, which garbage collection hardly notices. */
   private batch: Uint8Array[] = [];
-  /** The latest request; each one awaits the one before, so this settles last. */
-  private inFlight: Promise<void> | undefined;
+  /** The latest `maxInFlight` requests; each older one is awaited by a later one. */
+  private recent: Promise<void>[] = [];
   private batchesQueued = 0;
   private seriesSent = 0;
   private batchesSent = 0;
@@ -43,6 +45,7 @@ export class RemoteWriteSender {
     private readonly address: GatewayAddress,
     transport: TransportOptions,
     readonly batchSize: number = DEFAULT_BATCH_SIZE,
+    private readonly maxInFlight = 1,
   ) {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw usageError(`--batch-size must be a whole number of series, 1 or more, not ${batchSize}`);
@@ -59,7 +62,7 @@ export class RemoteWriteSender {
   /**
    * Queues one series. Returns a promise when a batch has filled up: await it before adding
    * more, so reading waits for a slow receiver instead of piling rows up in memory. It settles
-   * when the batch before has been answered, and rejects when that one failed for good.
+   * when the batch may go out, and rejects when a batch it waited for failed for good.
    */
   add(series: RemoteSeries): Promise<void> | undefined {
     this.batch.push(encodeTimeSeries(series));
@@ -69,14 +72,14 @@ export class RemoteWriteSender {
   /** Sends what is left and waits for every batch; rejects with a batch that failed. */
   async finish(): Promise<RemoteWriteProgress> {
     if (this.batch.length > 0) void this.dispatch();
-    await this.inFlight;
+    await Promise.all(this.recent);
     return this.progress();
   }
 
   /** Waits for the batches on their way, without sending the rows still queued (the run failed). */
   async settle(): Promise<RemoteWriteProgress> {
     this.batch = [];
-    await this.inFlight?.catch(() => undefined);
+    await Promise.allSettled(this.recent);
     return this.progress();
   }
 
@@ -84,7 +87,7 @@ export class RemoteWriteSender {
     return { seriesSent: this.seriesSent, batchesSent: this.batchesSent, attempts: this.attempts, status: this.status };
   }
 
-  /** Encodes the full batch now and chains its request behind the one on its way. */
+  /** Encodes the full batch now and starts its request once a slot is free, in the order batches filled. */
   private dispatch(): Promise<void> {
     // Only the compressed body and the count outlive this call: a request on its way must not keep
     // the batch alive (a closure that named the batch would).
@@ -92,15 +95,16 @@ export class RemoteWriteSender {
     const seriesCount = this.batch.length;
     this.batch = [];
     const number = ++this.batchesQueued;
-    const previous = this.inFlight;
+    const slot = this.recent.length >= this.maxInFlight ? this.recent[this.recent.length - this.maxInFlight] : undefined;
     const sending = (async () => {
-      await previous;
+      await slot;
       await this.send(body, seriesCount, number);
     })();
-    // Awaited by the next batch, the reader or finish; until then a failure must not count as unhandled.
+    // Awaited by a later batch, the reader or finish; until then a failure must not count as unhandled.
     sending.catch(() => undefined);
-    this.inFlight = sending;
-    return previous ?? Promise.resolve();
+    this.recent.push(sending);
+    if (this.recent.length > this.maxInFlight) this.recent.shift();
+    return slot ?? Promise.resolve();
   }
 
   private async send(compressed: Buffer, seriesCount: number, number: number): Promise<void> {

@@ -184,6 +184,11 @@ describe('--remote-write over https with basic auth (a real Prometheus behind it
     const stored = await queryPrometheus(prometheus.url, 'example_data', Date.now(), read);
     expect(stored.map((sample) => sample.labels.name).sort()).toEqual(['bar', 'baz', 'foo']);
 
+    const inUrl = await runCli(['example_data.csv', '--remote-write', url.replace('https://', 'https://alice:s3cret%20pw@'), '--ca-file', pki.caCert, '--metric', 'url_credentials']);
+    expect(inUrl.code).toBe(0);
+    expect(inUrl.stderr).toContain('warning: --remote-write carries a password on the command line, where `ps` shows it');
+    expect(inUrl.stderr).not.toMatch(/s3cret/);
+
     const noCa = await runCli(['example_data.csv', '--remote-write', url, '--username', 'alice', '--password-file', passwordFile]);
     expect(noCa.code).toBe(1);
     expect(noCa.stderr).toContain(`error: the remote-write receiver's certificate is not trusted`);

@@ -196,6 +196,35 @@ describe('remote write requests, as a receiver sees them', () => {
     expect(await sender.finish()).toMatchObject({ seriesSent: 4, batchesSent: 2 });
   });
 
+  it('with two requests allowed at once, sends the next batch before the first is answered, and a third only after', async () => {
+    const held: (() => void)[] = [];
+    server = await startFaultServer((attempt, request, response) => {
+      held.push(() => answer(204)(attempt, request, response));
+    });
+    const { series } = rows(6, () => 0);
+    const sender = new RemoteWriteSender(parseGatewayUrl(server.url, '--remote-write'), transport, 2, 2);
+    await sender.add(series[0] as RemoteSeries);
+    sender.add(series[1] as RemoteSeries);
+    await sender.add(series[2] as RemoteSeries);
+    sender.add(series[3] as RemoteSeries);
+    let thirdMayGo = false;
+    const third = sender.add(series[4] as RemoteSeries);
+    expect(sender.add(series[5] as RemoteSeries)?.then(() => (thirdMayGo = true))).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.requests).toHaveLength(2);
+    expect(thirdMayGo).toBe(false);
+    // Which of the two the server saw first is up to the sockets: answer both.
+    for (const release of held.splice(0)) release();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(thirdMayGo).toBe(true);
+    expect(server.requests).toHaveLength(3);
+    const finished = sender.finish();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const release of held.splice(0)) release();
+    expect(await finished).toMatchObject({ seriesSent: 6, batchesSent: 3 });
+    expect(third).toBeUndefined();
+  });
+
   it('says where to point --remote-write when nothing listens there', async () => {
     server = await startFaultServer(answer(204));
     const url = server.url;
