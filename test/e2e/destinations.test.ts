@@ -103,13 +103,16 @@ describe('--remote-write to a real Prometheus', () => {
 
   it('exits 1 with the receiver\'s reason when a later batch repeats a series, saying what was stored', async () => {
     const csv = join(work, 'repeated.csv');
-    writeFileSync(csv, 'host,load\nweb-1,1\nweb-2,2\nweb-1,3\n');
-    const result = await runCli([csv, '--remote-write', `${prometheus.current().url}/api/v1/write`, '--value-column', 'load', '--batch-size', '2', '--metric', 'repeated_rows']);
+    // One time for every row, from a time column: batches then go one at a time, in order.
+    writeFileSync(csv, 'host,time,load\nweb-1,2024-05-01T13:00:00Z,1\nweb-2,2024-05-01T13:00:00Z,2\nweb-1,2024-05-01T13:00:00Z,3\n');
+    const result = await runCli([
+      csv, '--remote-write', `${prometheus.current().url}/api/v1/write`, '--value-column', 'load', '--timestamp-column', 'time', '--batch-size', '2', '--metric', 'repeated_rows',
+    ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /error: the remote-write receiver refused POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write with HTTP 400 Bad Request: duplicate sample for timestamp \(batch 2\): a row repeats the labels of a row in an earlier batch .*; the run stopped there, and the 2 series of the 1 batch\(es\) accepted before were stored\n/,
     );
-    const stored = await queryPrometheus(prometheus.current().url, 'repeated_rows_load', Date.now());
+    const stored = await queryPrometheus(prometheus.current().url, 'repeated_rows_load', Date.UTC(2024, 4, 1, 13, 0, 0));
     expect(stored.map((sample) => [sample.labels.host, sample.value]).sort()).toEqual([['web-1', 1], ['web-2', 2]]);
   });
 });
