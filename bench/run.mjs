@@ -5,9 +5,14 @@
 // - curl PUT of the same exposition text rendered beforehand: the gateway's own ingest limit;
 // - Python prometheus_client, one push_to_gateway for the whole file (when a python3 has it);
 // - the blog article's pusher, one push per row (on the 100- and 1,000-row files only);
-// - a minimal Node.js pusher (bench/peers/node_floor.cjs) on small files: Node's own floor.
+// - a minimal Node.js pusher (bench/peers/node_floor.cjs) on small files: Node's own floor;
+// - csv-push --remote-write to a local VictoriaMetrics: every run under a metric name of its own,
+//   so the receiver creates every series, as the emptied gateway does ("new series"); and runs
+//   that send series the receiver already holds ("known series"), as a daily job does from its
+//   second day on.
 // The gateway is emptied before every run, and every run must land every series. It prints
-// median wall time, ratios to curl and to Python, and peak RSS; then start-up figures.
+// median wall time, ratios to curl and to Python, and peak RSS; the remote-write runs beside the
+// Pushgateway push of the same file; then start-up figures.
 //
 // Environment: BENCH_SIZES=100,10000 to pick sizes; BENCH_REPS_SCALE=0.5 for fewer repetitions.
 import { spawnSync } from 'node:child_process';
@@ -16,6 +21,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requirePushgatewayBinary, startLocalPushgateway } from '../scripts/local-pushgateway.mjs';
+import { startLocalVictoriaMetrics } from '../scripts/local-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'bench', 'out');
@@ -61,6 +67,25 @@ function measure(measurer, argv) {
 async function wipe(gatewayUrl) {
   const response = await fetch(`${gatewayUrl}/api/v1/admin/wipe`, { method: 'PUT' });
   if (!response.ok) fail(`could not wipe the gateway: ${response.status}`);
+}
+
+/**
+ * Counts the series of `metric` in VictoriaMetrics with a sample at or after `sinceMs` (so a run
+ * that resends known series is counted by its own samples). Fresh rows and new series become
+ * searchable a moment after they are accepted, so it asks again until `expected` or 60 s.
+ */
+async function seriesInVictoria(victoriaUrl, metric, sinceMs, expected) {
+  const query = `count(timestamp(${metric}) >= ${Math.floor(sinceMs / 1000)})`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await fetch(`${victoriaUrl}/internal/force_flush`);
+    const response = await fetch(`${victoriaUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
+    const json = await response.json();
+    if (json.status !== 'success') fail(`VictoriaMetrics could not count ${metric}: ${json.error ?? response.status}`);
+    const count = Number(json.data?.result?.[0]?.value?.[1] ?? 0);
+    if (count >= expected || Date.now() > deadline) return count;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** Counts the bench series the gateway holds, reading its text exposition as a stream. */
@@ -109,7 +134,11 @@ async function main() {
     },
   });
   const hostPort = `127.0.0.1:${gateway.port}`;
+  // Its default refuses a query over more than 300,000 series, and counting a million rows is one.
+  const victoria = await startLocalVictoriaMetrics({ args: ['-search.maxUniqueTimeseries=5000000'] });
+  const victoriaVersion = `victoria-metrics ${spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'victoria-metrics'], { encoding: 'utf8' }).stdout?.trim() || '(version unknown)'}`;
   const results = [];
+  let newSeriesRuns = 0;
   try {
     for (const rows of sizes) {
       const csv = writeCsv(rows);
@@ -119,8 +148,17 @@ async function main() {
       writeFileSync(body, rendered.stdout);
 
       const job = 'bench';
+      // A generous --timeout: the gateway's ingest of a million series counts, and the machine may be busy.
+      const remoteWrite = (metric) => [process.execPath, bin, csv, '--job', job, '--remote-write', `${victoria.url}/api/v1/write`, '--metric', metric, '--timeout', '300', '-q'];
+      const knownMetric = `${METRIC}_known_${rows}`;
       const tools = [
-        { name: 'csv-push', argv: [process.execPath, bin, csv, '--job', job, '--gateway', gateway.url, '--metric', METRIC, '-q'] },
+        { name: 'csv-push', argv: [process.execPath, bin, csv, '--job', job, '--gateway', gateway.url, '--metric', METRIC, '--timeout', '300', '-q'] },
+        {
+          name: 'csv-push remote write (new series)',
+          argv: () => remoteWrite(`${METRIC}_new_${++newSeriesRuns}`),
+          landed: (since) => seriesInVictoria(victoria.url, `${METRIC}_new_${newSeriesRuns}`, since, rows),
+        },
+        { name: 'csv-push remote write (known series)', argv: () => remoteWrite(knownMetric), landed: (since) => seriesInVictoria(victoria.url, knownMetric, since, rows) },
         { name: 'curl (limit)', argv: ['curl', '-sf', '-o', '/dev/null', '-X', 'PUT', '--data-binary', `@${body}`, `${gateway.url}/metrics/job/${job}`] },
         ...(peer === undefined ? [] : [{ name: 'python client', argv: [peer, join(root, 'bench', 'peers', 'python_push_once.py'), csv, hostPort, job, METRIC] }]),
         ...(peer !== undefined && ARTICLE_SIZES.has(rows)
@@ -133,12 +171,17 @@ async function main() {
       const repetitions = Math.max(1, Math.round((REPETITIONS[rows] ?? 5) * scale));
       const runs = new Map(tools.map((tool) => [tool.name, []]));
       process.stderr.write(`${rows} rows: ${repetitions} rounds of ${tools.map((tool) => tool.name).join(', ')}\n`);
+      // Not measured: makes the "known series" known to the receiver.
+      if (spawnSync(remoteWrite(knownMetric)[0], remoteWrite(knownMetric).slice(1)).status !== 0) fail(`the first remote write of ${rows} rows failed`);
       for (let round = 0; round < repetitions; round++) {
         for (const tool of tools) {
           await wipe(gateway.url);
-          const run = measure(measurer, tool.argv);
-          if (run.exitCode !== 0) fail(`${tool.name} exited ${run.exitCode} on ${rows} rows: ${tool.argv.join(' ')}`);
-          const landed = await seriesLanded(gateway.url);
+          const argv = typeof tool.argv === 'function' ? tool.argv() : tool.argv;
+          // Samples are stamped with the run's start in whole milliseconds; a second of slack for rounding.
+          const since = Date.now() - 1000;
+          const run = measure(measurer, argv);
+          if (run.exitCode !== 0) fail(`${tool.name} exited ${run.exitCode} on ${rows} rows: ${argv.join(' ')}`);
+          const landed = tool.landed === undefined ? await seriesLanded(gateway.url) : await tool.landed(since);
           if (landed !== rows) fail(`${tool.name} landed ${landed} of ${rows} series`);
           runs.get(tool.name).push(run);
         }
@@ -157,11 +200,12 @@ async function main() {
     await wipe(gateway.url);
   } finally {
     await gateway.stop();
+    await victoria.stop();
   }
 
   const startup = startupFigures(measurer, scale);
   const pythonVersion = peer === undefined ? 'none with prometheus_client' : spawnSync(peer, ['--version'], { encoding: 'utf8' }).stdout.trim();
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ${pythonVersion}; ${gatewayVersion}`;
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; Node.js ${process.version}; ${pythonVersion}; ${gatewayVersion}; ${victoriaVersion}`;
   const report = renderReport(results, startup, machine);
   writeFileSync(join(outDir, 'results.md'), report);
   writeFileSync(join(outDir, 'results.json'), JSON.stringify({ machine, results, startup }, null, 2));
@@ -190,13 +234,30 @@ function renderReport(results, startup, machine) {
     '| rows | tool | median s | vs curl | vs Python | vs node floor | peak RSS MB | RSS vs Python | runs |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
-  for (const result of results) {
+  const isRemoteWrite = (result) => result.tool.startsWith('csv-push remote write');
+  for (const result of results.filter((one) => !isRemoteWrite(one))) {
     const curl = results.find((other) => other.rows === result.rows && other.tool === 'curl (limit)');
     const python = results.find((other) => other.rows === result.rows && other.tool === 'python client');
     const floor = results.find((other) => other.rows === result.rows && other.tool === 'node floor');
     lines.push(
       `| ${result.rows.toLocaleString('en-US')} | ${result.tool} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, curl?.medianMs)} | ${formatRatio(result.medianMs, python?.medianMs)} | ${formatRatio(result.medianMs, floor?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${formatRatio(result.peakRssMb, python?.peakRssMb)} | ${result.runs} |`,
     );
+  }
+  lines.push('', '| rows | destination | median s | vs Pushgateway push | peak RSS MB | RSS vs Pushgateway push | runs |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const result of results.filter((one) => one.tool === 'csv-push' || isRemoteWrite(one))) {
+    const push = results.find((other) => other.rows === result.rows && other.tool === 'csv-push');
+    const name = result.tool === 'csv-push' ? 'csv-push to the Pushgateway' : result.tool;
+    lines.push(
+      `| ${result.rows.toLocaleString('en-US')} | ${name} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, push?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${formatRatio(result.peakRssMb, push?.peakRssMb)} | ${result.runs} |`,
+    );
+  }
+  // Flat memory: each remote-write size beside the 100,000-row run of the same kind.
+  for (const tool of ['csv-push remote write (new series)', 'csv-push remote write (known series)']) {
+    const base = results.find((one) => one.tool === tool && one.rows === 100_000);
+    const largest = results.filter((one) => one.tool === tool).at(-1);
+    if (base !== undefined && largest !== undefined && largest !== base) {
+      lines.push('', `${tool}: peak RSS at ${largest.rows.toLocaleString('en-US')} rows ${largest.peakRssMb.toFixed(0)} MB, ${formatRatio(largest.peakRssMb, base.peakRssMb)} the 100,000-row run.`);
+    }
   }
   const floor = startup[0].medianMs;
   lines.push('', "| start-up | median ms | vs node -e '' |", '| --- | ---: | ---: |');

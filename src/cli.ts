@@ -50,10 +50,13 @@ export async function main(argv: string[]): Promise<void> {
   }
   let files: string[];
   let options: CliOptions & SharedNameOptions;
+  let given: (option: keyof CliOptions) => boolean;
   try {
     program.parse(argv);
     files = program.args;
     options = { ...program.opts<CliOptions>(), ...parsed };
+    // Options with a default (--gateway, --method, --timeout ...) count as given only when typed.
+    given = (option) => program.getOptionValueSource(option) === 'cli';
   } catch (error) {
     if (error instanceof CommanderError) {
       const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
@@ -67,15 +70,16 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
-  const gatewayHasPassword = redactor.addUrlUserInfo(options.gateway);
+  const gatewayHasPassword = redactor.addUrlUserInfo(options.remoteWrite ?? options.gateway);
+  if (options.remoteWrite !== undefined) redactor.addUrlUserInfo(options.gateway);
   for (const header of options.httpHeaders) redactor.add(secretHeaderValue(header));
-  const problem = usageProblem(files, options);
+  const problem = destinationProblem(options, given) ?? usageProblem(files, options);
   if (problem !== undefined) {
     writeErr(`error: ${problem}\n(run csv-push --help for usage)\n`);
     await usageFailed(problem);
     return;
   }
-  const passwordOnCommandLine = gatewayHasPassword && program.getOptionValueSource('gateway') === 'cli';
+  const passwordOnCommandLine = gatewayHasPassword && (options.remoteWrite !== undefined || program.getOptionValueSource('gateway') === 'cli');
   await run(files, options, redactor, passwordOnCommandLine);
 }
 
@@ -132,8 +136,9 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     redactor,
   });
   const readBackNotes: string[] = [];
+  const destination = options.textfile !== undefined ? ('textfile' as const) : options.remoteWrite !== undefined ? ('remote-write' as const) : ('push' as const);
   const jsonRun = {
-    action: options.delete ? ('delete' as const) : options.dryRun ? ('dry-run' as const) : ('push' as const),
+    action: options.delete ? ('delete' as const) : options.dryRun ? ('dry-run' as const) : destination,
     warnings: readBackNotes,
     redactor,
   };
@@ -145,7 +150,10 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     // The exit code is about the gateway; a summary lost on a full disk does not undo a push that landed.
     reporter.error(`could not write the --json summary to standard output (${problem})${pushed ? '; the push itself succeeded, so the exit code stays 0' : ''}`);
   };
-  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption).forEach((text) => reporter.alwaysWarn(text));
+  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption && options.remoteWrite === undefined).forEach((text) => reporter.alwaysWarn(text));
+  if (passwordInGatewayOption && options.remoteWrite !== undefined) {
+    reporter.alwaysWarn('--remote-write carries a password on the command line, where `ps` shows it to every user of this machine; use --username with --password-file instead');
+  }
   let report: RunReport | undefined;
   let warnedRows = false;
   // Only a person at a terminal wants a progress line: never a pipe, a log file, or a CI log.
@@ -154,7 +162,9 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
       ? new (await import('./cli/progress.js')).ReadProgressLine(process.stderr, (text) => redactor.redact(text))
       : undefined;
   try {
-    const transport = await transportFromOptions(options, options.httpHeaders, process.env, library, reporter);
+    // The PUSHGATEWAY_ variables are the gateway's: a remote-write receiver elsewhere never gets them.
+    const remote = options.remoteWrite !== undefined;
+    const transport = await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, library, reporter, remote ? 'receiver' : 'gateway');
     redactor.add(transport.bearerToken);
     if (transport.credentials !== undefined) redactor.addBasic(transport.credentials.username, transport.credentials.password);
     const pushOptions = toPushOptions(files, options, library, {
@@ -164,7 +174,38 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
         transport.onAttempt?.(event);
       },
     });
-    if (options.delete) {
+    const onProgress = progress === undefined ? {} : { onProgress: (read: Parameters<typeof progress.update>[0]) => progress.update(read) };
+    const everySeries = { job: options.job, labels: pushOptions.groupingLabels as ReturnType<typeof library.parseGroupingLabel>[] };
+    if (options.textfile !== undefined) {
+      const prepared = await library.prepareTextfile({ ...pushOptions, ...onProgress, ...everySeries, textfile: options.textfile }).finally(() => progress?.stop());
+      report = prepared.report;
+      reporter.rowWarnings(report);
+      if (options.dryRun) {
+        const problem = await writeAllStdout([prepared.text]);
+        if (problem !== undefined) {
+          reporter.error(`could not write the textfile's text to standard output (${problem}); nothing was written`);
+          process.exitCode = 1;
+          return;
+        }
+      } else {
+        warnedRows = true;
+        report = await library.writePreparedTextfile(prepared);
+      }
+    } else if (options.remoteWrite !== undefined) {
+      // Rows stream out while they are read, so their warnings come at the end.
+      report = await library
+        .remoteWriteCsv({
+          ...pushOptions,
+          ...onProgress,
+          ...everySeries,
+          remoteWrite: options.remoteWrite,
+          timestampColumn: options.timestampColumn,
+          batchSize: options.batchSize,
+          dryRun: options.dryRun === true,
+        })
+        .finally(() => progress?.stop());
+      reporter.rowWarnings(report);
+    } else if (options.delete) {
       report = await library.deleteGroup({ ...pushOptions, job: pushOptions.job as string });
     } else {
       const prepared = await library
@@ -241,9 +282,46 @@ function toPushOptions(
   };
 }
 
+/** Options that only make sense for a request, by the name commander files them under. */
+const NETWORK_OPTIONS: readonly [keyof CliOptions, string][] = [
+  ['timeout', '--timeout'],
+  ['retries', '--retries'],
+  ['username', '--username'],
+  ['passwordFile', '--password-file'],
+  ['bearerTokenFile', '--bearer-token-file'],
+  ['caFile', '--ca-file'],
+  ['certFile', '--cert-file'],
+  ['keyFile', '--key-file'],
+  ['insecure', '--insecure'],
+  ['gzip', '--gzip'],
+];
+
+/** Checks that a run names one destination and only options that apply to it. */
+function destinationProblem(options: CliOptions & SharedNameOptions, given: (option: keyof CliOptions) => boolean): string | undefined {
+  const named = [given('gateway') ? '--gateway' : '', options.textfile === undefined ? '' : '--textfile', options.remoteWrite === undefined ? '' : '--remote-write'].filter(Boolean);
+  if (named.length > 1) return `${named.join(' and ')} each name a destination; give one per run (the Pushgateway is the default)`;
+  const destination = options.textfile !== undefined ? '--textfile' : options.remoteWrite !== undefined ? '--remote-write' : undefined;
+  if (destination !== '--remote-write') {
+    if (options.timestampColumn !== undefined) {
+      return "--timestamp-column needs --remote-write: the Pushgateway refuses samples that carry a time, and so does node_exporter's textfile collector";
+    }
+    if (given('batchSize')) return '--batch-size applies to --remote-write only; the other destinations take all rows at once';
+  }
+  if (destination === undefined) return undefined;
+  if (options.delete) return `--delete deletes a group on the Pushgateway; it does not go with ${destination}`;
+  if (given('method')) return `--method chooses how the Pushgateway replaces a group; it does not go with ${destination}`;
+  if (destination === '--remote-write') {
+    return options.gzip ? '--gzip does not go with --remote-write: remote write bodies are snappy-compressed, as the protocol requires' : undefined;
+  }
+  const network = NETWORK_OPTIONS.find(([option]) => given(option))?.[1] ?? (options.httpHeaders.length > 0 ? '--header' : undefined);
+  return network === undefined ? undefined : `${network} applies to a request; --textfile writes a local file`;
+}
+
 /** Checks that need no file and no library, so a mistyped command answers at once. */
 function usageProblem(files: string[], options: CliOptions & SharedNameOptions): string | undefined {
-  if (options.job === undefined && !(options.dryRun && !options.delete)) {
+  // A textfile or remote write needs no job: there is no group to name.
+  const needsJob = options.textfile === undefined && options.remoteWrite === undefined;
+  if (needsJob && options.job === undefined && !(options.dryRun && !options.delete)) {
     return "required option '-j, --job <name>' not specified (only --dry-run goes without it)";
   }
   if (options.delete) {
@@ -253,7 +331,8 @@ function usageProblem(files: string[], options: CliOptions & SharedNameOptions):
   }
   if (files.length === 0) return 'no CSV file given; pass a path, or - for standard input';
   if (files.filter((file) => file === '-').length > 1) return 'standard input (-) can be read only once';
-  if (options.dryRun && options.json) return '--dry-run and --json both print on stdout; use one of them';
+  // A remote-write dry run prints nothing on stdout: its summary may go there as JSON.
+  if (options.dryRun && options.json && options.remoteWrite === undefined) return '--dry-run and --json both print on stdout; use one of them';
   if (!options.csvHeader && options.columns === undefined) return '--no-header needs --columns to name the columns, e.g. --columns host,region,value';
   if (options.csvHeader && options.columns !== undefined) return '--columns names the columns of a file without a header row; add --no-header';
   return undefined;

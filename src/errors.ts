@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'PUSH_UNREACHABLE'
   | 'PUSH_TIMEOUT'
   | 'TLS'
-  | 'GATEWAY_ANSWER';
+  | 'GATEWAY_ANSWER'
+  | 'WRITE_FAILED';
 
 /** Exit codes are a contract with cron and CI: 1 means the gateway did not take it, 2 means fix your input. */
 export const EXIT_CODES: Readonly<Record<ErrorCode, 1 | 2>> = {
@@ -26,6 +27,8 @@ export const EXIT_CODES: Readonly<Record<ErrorCode, 1 | 2>> = {
   PUSH_TIMEOUT: 1,
   TLS: 1,
   GATEWAY_ANSWER: 1,
+  // A --textfile that could not be written: like a refused push, the destination did not take it.
+  WRITE_FAILED: 1,
 };
 
 export class CsvPushError extends Error {

@@ -2,6 +2,11 @@
 export { pushCsv, preparePush, sendPush, deleteGroup } from './push-csv.js';
 export { parseMaxSkipped } from './push-csv.js';
 export type { PushCsvOptions, CsvOptions, GroupOptions, PreparedPush, PreparePushOptions, PushMethod, GroupingLabels, ReadProgress, SkipBound } from './push-csv.js';
+export { textfileCsv, prepareTextfile, writePreparedTextfile } from './textfile-csv.js';
+export type { TextfileCsvOptions, PreparedTextfile } from './textfile-csv.js';
+export { remoteWriteCsv } from './remote-write-csv.js';
+export type { RemoteWriteCsvOptions } from './remote-write-csv.js';
+export { DEFAULT_BATCH_SIZE } from './remote-write/defaults.js';
 export type { RunReport } from './report.js';
 export type { CsvSource } from './csv/source.js';
 export type { SkippedRow, DuplicateRow, SkipReason } from './metrics/row-findings.js';

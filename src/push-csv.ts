@@ -7,7 +7,7 @@ import { expositionBody, type ExpositionBody } from './metrics/body.js';
 import { GaugeRegistry } from './metrics/gauges.js';
 import { GATEWAY_OWN_METRICS, isValidMetricName, metricNameFromFileName } from './metrics/names.js';
 import { RowFindings, skipReasonCounts } from './metrics/row-findings.js';
-import { RowMapper } from './metrics/row-mapper.js';
+import { RowMapper, type MappingOptions, type SampleSink } from './metrics/row-mapper.js';
 import {
   DEFAULT_GATEWAY,
   displayUrl,
@@ -101,16 +101,53 @@ interface FileTally {
   readonly rowsSkipped: number;
 }
 
-interface Collected {
-  readonly gauges: GaugeRegistry;
+/** What reading the sources found, whatever took the samples. */
+export interface ReadRows {
   readonly findings: RowFindings;
   readonly files: readonly FileTally[];
   readonly warnings: string[];
   readonly hints: string[];
 }
 
-/** Reads every source into one GaugeRegistry; throws on input that cannot be read as meant. */
-async function collectSeries(options: CsvOptions, groupingLabelNames: readonly string[]): Promise<Collected> {
+interface Collected extends ReadRows {
+  readonly gauges: GaugeRegistry;
+}
+
+/** A SampleSink that may also want each file's label names first, or hold reading back. */
+export interface RowSink<Family> extends SampleSink<Family> {
+  /** Called with each file's label names before its rows (prom-client's Gauges fix theirs when made). */
+  declareLabelNames?(names: readonly string[]): Promise<void>;
+  /** A promise while the sink can take no more rows (a remote-write batch on its way), else undefined. */
+  ready?(): Promise<void> | undefined;
+}
+
+/** What the destination decides about the mapping: labels it sets itself, names it keeps, the time column. */
+export type DestinationMapping = Pick<MappingOptions, 'groupingLabelNames' | 'reservedMetricNames' | 'constantLabels' | 'timestampColumn'>;
+
+/** The Pushgateway's: `job` and the grouping labels come from the grouping key. */
+function gatewayMapping(groupingLabelNames: readonly string[]): DestinationMapping {
+  return { groupingLabelNames: ['job', ...groupingLabelNames], reservedMetricNames: GATEWAY_OWN_METRICS };
+}
+
+/** Reads every source into prom-client gauges (a push, a textfile); throws on input that cannot be read as meant. */
+export async function collectGauges(options: CsvOptions, destination: DestinationMapping): Promise<Collected> {
+  const gauges = new GaugeRegistry();
+  const read = await collectSeries(options, destination, gauges);
+  await gauges.refuseMergedSeries();
+  gauges.forgetRows();
+  return { ...read, gauges };
+}
+
+/**
+ * Reads every source through a RowMapper into `sink`; throws on input that cannot be read as
+ * meant. `findings` fill as rows are read, so a caller whose run fails midway can still tell them.
+ */
+export async function collectSeries<Family>(
+  options: CsvOptions,
+  destination: DestinationMapping,
+  sink: RowSink<Family>,
+  findings: RowFindings = new RowFindings(),
+): Promise<ReadRows> {
   if (options.sources.length === 0) throw usageError('no CSV file given; pass a path, or - for standard input');
   if (options.metric !== undefined && !isValidMetricName(options.metric)) {
     throw usageError(
@@ -125,13 +162,10 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     labelColumns: options.labelColumns,
     ignoreColumns: options.ignoreColumns ?? [],
     metricColumn: options.metricColumn,
-    groupingLabelNames: ['job', ...groupingLabelNames],
-    reservedMetricNames: GATEWAY_OWN_METRICS,
     allowShortRows: options.allowShortRows === true,
     skipEmptyValues: options.skipEmptyValues === true,
+    ...destination,
   });
-  const gauges = new GaugeRegistry();
-  const findings = new RowFindings();
   const files: FileTally[] = [];
   const warnings: string[] = [];
   const valueLike = new Set<string>();
@@ -141,9 +175,9 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     const file = sourceName(source);
     const metric = options.metric ?? (options.metricColumn === undefined ? defaultMetricName(source) : undefined);
     const rowsBefore = findings.rowsRead;
-    const mapperFor = async (header: Header, location: string): Promise<RowMapper> => {
-      const made: RowMapper = new RowMapper(file, header, location, mapping(metric), gauges, findings);
-      await gauges.declareLabelNames(made.labelNames);
+    const mapperFor = async (header: Header, location: string): Promise<RowMapper<Family>> => {
+      const made: RowMapper<Family> = new RowMapper(file, header, location, mapping(metric), sink, findings);
+      await sink.declareLabelNames?.(made.labelNames);
       return made;
     };
     let mapper = options.columns === undefined ? undefined : await mapperFor(readHeader(options.columns, '--columns'), '--columns');
@@ -156,9 +190,9 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
       sawRecord = true;
       if (mapper !== undefined) {
         mapper.add(cells, line);
-        return undefined;
+        // Only a sink that is full is awaited: a promise for every row would cost more than the row.
+        return sink.ready?.();
       }
-      // Only the header is awaited: a promise for every row would cost more than the row.
       const location = `${file}:${line}`;
       return mapperFor(readHeader(cells, location), location).then((made) => {
         mapper = made;
@@ -171,15 +205,13 @@ async function collectSeries(options: CsvOptions, groupingLabelNames: readonly s
     if (findings.rowsRead === rowsBefore) {
       warnings.push(`${file} has ${options.columns === undefined ? 'a header but ' : ''}no data rows, so it adds no series`);
     }
-    const read = mapper as RowMapper | undefined;
+    const read = mapper as RowMapper<Family> | undefined;
     files.push({ file, rowsRead: read?.rowsRead ?? 0, rowsSkipped: read?.rowsSkipped ?? 0 });
     for (const column of read?.valueLikeColumns() ?? []) valueLike.add(column);
     shortRowsSkipped += read?.shortRowsSkipped ?? 0;
   }
-  await gauges.refuseMergedSeries();
-  gauges.forgetRows();
   const hints = [valueColumnHint([...valueLike]), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
-  return { gauges, findings, files, warnings, hints };
+  return { findings, files, warnings, hints };
 }
 
 /** One line for every column that looks meant as the sample value, but became a label. */
@@ -247,17 +279,9 @@ function reportOf(
     job: options.job,
     groupingLabels: labels,
     method,
-    rowsRead: collected?.findings.rowsRead ?? 0,
     series: collected?.gauges.seriesCount ?? 0,
     metrics: collected?.gauges.metricNames ?? [],
-    rowsSkipped: collected?.findings.rowsSkipped ?? 0,
-    skippedByReason: { ...(collected?.findings.skippedByReason ?? new RowFindings().skippedByReason) },
-    rowsSkippedSilently: collected?.findings.rowsSkippedSilently ?? 0,
-    skipped: collected?.findings.skipped ?? [],
-    duplicateRows: collected?.findings.duplicateRows ?? 0,
-    duplicates: collected?.findings.duplicates ?? [],
-    warnings: collected?.warnings ?? [],
-    hints: collected?.hints ?? [],
+    ...rowsReport(collected),
     pushed: outcome.pushed,
     status: outcome.status,
     attempts: outcome.attempts,
@@ -265,7 +289,24 @@ function reportOf(
   };
 }
 
-function checkStrict(options: CsvOptions, report: RunReport): void {
+/** The part of a report that tells what reading the rows found. */
+export function rowsReport(
+  read: ReadRows | undefined,
+): Pick<RunReport, 'rowsRead' | 'rowsSkipped' | 'skippedByReason' | 'rowsSkippedSilently' | 'skipped' | 'duplicateRows' | 'duplicates' | 'warnings' | 'hints'> {
+  return {
+    rowsRead: read?.findings.rowsRead ?? 0,
+    rowsSkipped: read?.findings.rowsSkipped ?? 0,
+    skippedByReason: { ...(read?.findings.skippedByReason ?? new RowFindings().skippedByReason) },
+    rowsSkippedSilently: read?.findings.rowsSkippedSilently ?? 0,
+    skipped: read?.findings.skipped ?? [],
+    duplicateRows: read?.findings.duplicateRows ?? 0,
+    duplicates: read?.findings.duplicates ?? [],
+    warnings: read?.warnings ?? [],
+    hints: read?.hints ?? [],
+  };
+}
+
+export function checkStrict(options: CsvOptions, report: RunReport): void {
   if (options.strict !== true) return;
   const problems = report.rowsSkipped + report.duplicateRows;
   if (problems === 0) return;
@@ -293,7 +334,7 @@ export function parseMaxSkipped(given: number | string): SkipBound {
  * Never clears a group by accident: a file that has data rows and skips every one of them fails,
  * unless --max-skipped is 100%; and no file may skip more rows than --max-skipped allows.
  */
-function checkSkippedRows(options: CsvOptions, collected: Collected, report: RunReport): void {
+export function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunReport): void {
   const bound = options.maxSkipped === undefined ? undefined : parseMaxSkipped(options.maxSkipped);
   const allAllowed = bound !== undefined && 'percent' in bound && bound.percent === 100;
   // Counts by reason are over every file; with one file they are that file's.
@@ -303,7 +344,7 @@ function checkSkippedRows(options: CsvOptions, collected: Collected, report: Run
     if (rowsSkipped === rowsRead && !allAllowed) {
       throw new CsvPushError(
         'SKIPPED_ROWS',
-        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${report.method === 'POST' ? 'there is nothing left to push' : collected.files.length === 1 ? 'a PUT of no series would empty the group' : "a PUT would drop this file's series from the group"}; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to push anyway`,
+        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to push anyway`,
         { report },
       );
     }
@@ -317,6 +358,14 @@ function checkSkippedRows(options: CsvOptions, collected: Collected, report: Run
       );
     }
   }
+}
+
+/** What sending a file whose rows were all skipped would do, for the message that refuses it. */
+function emptied(report: RunReport, files: number): string {
+  if (report.textfile !== undefined) return files === 1 ? 'writing no series would empty the textfile' : "the textfile would lose this file's series";
+  if (report.remoteWrite !== undefined) return 'there is nothing to send';
+  if (report.method === 'POST') return 'there is nothing left to push';
+  return files === 1 ? 'a PUT of no series would empty the group' : "a PUT would drop this file's series from the group";
 }
 
 /** A push read, checked and rendered, not yet sent: lets a caller report the rows' warnings first. */
@@ -341,7 +390,7 @@ export async function preparePush(options: PreparePushOptions): Promise<Prepared
   const method = parseMethod(options.method);
   if (options.maxSkipped !== undefined) parseMaxSkipped(options.maxSkipped);
   const { address, path, labels } = resolveGroup(options, true);
-  const collected = await collectSeries(options, labels.map((label) => label.name));
+  const collected = await collectGauges(options, gatewayMapping(labels.map((label) => label.name)));
   const report = reportOf('dry-run', options, labels, displayUrl(address.base), method, collected, { pushed: false, attempts: 0, started });
   checkStrict(options, report);
   checkSkippedRows(options, collected, report);

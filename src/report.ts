@@ -3,14 +3,21 @@ import type { GroupingLabel } from './push/gateway-url.js';
 
 /** What a run did, for the summary line, `--json`, and library callers. */
 export interface RunReport {
-  readonly action: 'push' | 'dry-run' | 'delete';
+  /** `textfile` and `remote-write` name the destination; `push`, `dry-run` and `delete` are the gateway's (a dry run of the others sets `textfile` or `remoteWrite`). */
+  readonly action: 'push' | 'dry-run' | 'delete' | 'textfile' | 'remote-write';
   readonly files: readonly string[];
-  /** The gateway's address without credentials. */
-  readonly gateway: string;
-  /** Undefined only for a dry run without a job, which renders the body and names no group. */
+  /** The gateway's address without credentials; undefined for the other destinations. */
+  readonly gateway: string | undefined;
+  /** The `.prom` file written (or that a dry run would write). */
+  readonly textfile?: string;
+  /** The remote-write receiver's URL without credentials. */
+  readonly remoteWrite?: string;
+  /** Undefined for a dry run without a job, and for a textfile or remote write given no `--job`. */
   readonly job: string | undefined;
+  /** The grouping key's labels for the gateway; the labels put on every series for the other destinations. */
   readonly groupingLabels: readonly GroupingLabel[];
-  readonly method: 'PUT' | 'POST' | 'DELETE';
+  /** The gateway's HTTP method; undefined for the other destinations. */
+  readonly method: 'PUT' | 'POST' | 'DELETE' | undefined;
   readonly rowsRead: number;
   /** Series in the body; they count as pushed only when `pushed` is true. */
   readonly series: number;
@@ -30,9 +37,13 @@ export interface RunReport {
   readonly warnings: readonly string[];
   /** Suggestions where the input suggests the options may not say what was meant. */
   readonly hints: readonly string[];
-  /** True only when the gateway answered 200 or 202. */
+  /** True only when the destination took everything: the gateway answered 200 or 202, the textfile was renamed into place, every remote-write batch was accepted. */
   readonly pushed: boolean;
   readonly status: number | undefined;
   readonly attempts: number;
   readonly durationMs: number;
+  /** Remote write: series in the batches the receiver accepted (stored even when a later batch failed). */
+  readonly seriesSent?: number;
+  /** Remote write: batches the receiver accepted; for a dry run, the batches the rows would take. */
+  readonly batches?: number;
 }

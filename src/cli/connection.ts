@@ -51,6 +51,8 @@ export async function transportFromOptions(
   env: NodeJS.ProcessEnv,
   library: Pick<typeof import('../index.js'), 'readTransportSecrets' | 'parseHeader'>,
   reporter: Reporter,
+  /** Who is at the other end, for the --insecure warning. */
+  peer = 'gateway',
 ): Promise<TransportOptions> {
   const secrets = await library.readTransportSecrets({
     username: options.username ?? nonEmpty(env.PUSHGATEWAY_USERNAME),
@@ -63,7 +65,7 @@ export async function transportFromOptions(
     keyFile: options.keyFile,
     insecure: options.insecure,
   });
-  if (options.insecure) reporter.alwaysWarn("--insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push");
+  if (options.insecure) reporter.alwaysWarn(`--insecure: the ${peer}'s TLS certificate is not verified; anyone in between can read and change the ${peer === 'gateway' ? 'push' : 'data'}`);
   return {
     timeoutMs: options.timeout * 1000,
     retries: options.retries,

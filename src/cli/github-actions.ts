@@ -79,9 +79,20 @@ const FIRST_LINES_SHOWN = 5;
 export function pushStepSummary(report: RunReport, failure: string | undefined, took: (ms: number) => string): string {
   const group = [`job="${report.job}"`, ...report.groupingLabels.map((label) => `${label.name}="${label.value}"`)].join(', ');
   const outcome =
-    failure !== undefined ? '❌ push failed' : report.action === 'dry-run' ? '🔍 dry run, nothing sent' : report.action === 'delete' ? '✅ group deleted' : '✅ pushed';
+    failure !== undefined
+      ? '❌ push failed'
+      : report.action === 'dry-run'
+        ? '🔍 dry run, nothing sent'
+        : report.action === 'delete'
+          ? '✅ group deleted'
+          : report.action === 'textfile'
+            ? '✅ textfile written'
+            : report.action === 'remote-write'
+              ? '✅ sent by remote write'
+              : '✅ pushed';
+  const destination = report.textfile ?? report.remoteWrite ?? `${report.gateway} {${group}} (${report.method})`;
   const facts: (readonly (string | number)[])[] = [
-    ['destination', `${report.gateway} {${group}} (${report.method})`],
+    ['destination', destination],
     ...(report.action === 'delete' ? [] : [
       ['files', report.files.join(', ')],
       ['rows read', report.rowsRead],

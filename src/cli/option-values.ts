@@ -32,6 +32,13 @@ export function timeoutSeconds(flag: string) {
   };
 }
 
+export function positiveWholeNumber(flag: string) {
+  return (text: string): number => {
+    if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw usageFailure(`${flag} must be a whole number, 1 or more, not "${text}"`);
+    return Number(text);
+  };
+}
+
 export function wholeNumber(flag: string) {
   return (text: string): number => {
     if (!/^\d+$/.test(text.trim())) {

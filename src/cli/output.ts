@@ -121,11 +121,31 @@ export class Reporter {
     const skipped = report.rowsSkipped > 0 ? c.yellow(`, ${plural(report.rowsSkipped, 'row')} skipped`) : '';
     const duplicates = report.duplicateRows > 0 ? c.yellow(`, ${plural(report.duplicateRows, 'duplicate')}`) : '';
     const took = `in ${formatDuration(report.durationMs)}`;
+    const rows = `${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}`;
+    const withLabels = everySeriesLabels(report);
     switch (report.action) {
+      case 'textfile':
+        this.settings.writeErr(`${c.green('✔')} wrote ${rows}${skipped}${duplicates} to ${report.textfile}${withLabels} ${took}\n`);
+        return;
+      case 'remote-write':
+        this.settings.writeErr(
+          `${c.green('✔')} sent ${rows}${skipped} in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels} ${took}\n`,
+        );
+        return;
       case 'delete':
         this.settings.writeErr(`${c.green('✔')} deleted group {${group}} at ${report.gateway} ${took}\n`);
         return;
       case 'dry-run': {
+        if (report.remoteWrite !== undefined) {
+          this.settings.writeErr(
+            `${c.cyan('dry run:')} ${rows}${skipped} would go in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels}; nothing was sent\n`,
+          );
+          return;
+        }
+        if (report.textfile !== undefined) {
+          this.settings.writeErr(`${c.cyan('dry run:')} ${rows}${skipped}${duplicates} would be written to ${report.textfile}${withLabels}; nothing was written\n`);
+          return;
+        }
         // Without a job there is no group, so no destination to name: the body is all there is.
         const destination = report.job === undefined ? '' : ` would go to ${report.gateway} as {${group}} (${report.method})`;
         this.settings.writeErr(
@@ -139,6 +159,12 @@ export class Reporter {
         );
     }
   }
+}
+
+/** ` with {job="x", env="y"}`: the labels a textfile or remote write puts on every series (an empty one is no label). */
+function everySeriesLabels(report: RunReport): string {
+  const labels = [...(report.job === undefined ? [] : [{ name: 'job', value: report.job }]), ...report.groupingLabels].filter((label) => label.value !== '');
+  return labels.length === 0 ? '' : ` with {${labels.map((label) => `${label.name}="${label.value}"`).join(', ')}}`;
 }
 
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
@@ -174,13 +200,15 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     ok: error === undefined,
     action: run.action,
     gateway: report?.gateway,
+    textfile: report?.textfile,
+    remoteWrite: report?.remoteWrite,
     job: report?.job,
     groupingLabels: report === undefined ? undefined : Object.fromEntries(report.groupingLabels.map((label) => [label.name, label.value])),
     method: report?.method,
     files: report?.files,
     metrics: report?.metrics,
     rowsRead: report?.rowsRead,
-    seriesPushed: report?.pushed === true && report.action === 'push' ? report.series : 0,
+    seriesPushed: seriesStored(report),
     series: report?.series,
     rowsSkipped: report?.rowsSkipped,
     skippedByReason: report?.skippedByReason,
@@ -194,7 +222,15 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     hints: report?.hints,
     status: report?.status,
     attempts: report?.attempts,
+    batches: report?.batches,
     durationMs: report?.durationMs,
     error,
   })}\n`;
+}
+
+/** Series the destination holds after the run: remote write stores batches even when a later one fails. */
+function seriesStored(report: RunReport | undefined): number {
+  if (report === undefined) return 0;
+  if (report.action === 'remote-write') return report.seriesSent ?? 0;
+  return report.pushed && (report.action === 'push' || report.action === 'textfile') ? report.series : 0;
 }

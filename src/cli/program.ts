@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_MAX_RECORD_SIZE } from '../csv/dialect.js';
+import { DEFAULT_BATCH_SIZE } from '../remote-write/defaults.js';
 import { addTransportOptions, gatewayOption, type ConnectionCliOptions } from './connection.js';
-import { collect, usageFailure, wholeNumber } from './option-values.js';
+import { collect, positiveWholeNumber, usageFailure, wholeNumber } from './option-values.js';
 
 // The command line: every option, its help text and examples, parsed by commander.
 
@@ -27,6 +28,10 @@ Examples:
   $ csv-push ragged.csv --job j --allow-short-rows --value-column load
   $ csv-push packages.tsv --job j -d tab --quote none --skip-empty-values --value-column size
   $ csv-push data.csv --dry-run                     # the body alone, no --job needed
+  $ csv-push disk.csv --textfile /var/lib/prometheus/node-exporter/disk.prom --value-column used_bytes
+  $ csv-push big.csv --remote-write http://localhost:9090/api/v1/write --job import --value-column value
+  $ csv-push history.csv --remote-write http://vm:8428/api/v1/write --timestamp-column time --value-column load
+  $ csv-push big.csv --remote-write https://mimir/api/v1/push -H "X-Scope-OrgID: team-a" --batch-size 2000
 
 Other commands (name them first; push a CSV file called groups or prune as ./groups):
   $ csv-push groups [--job j] [--label name=value] [--older-than 1d] [--json]   list the gateway's groups
@@ -35,6 +40,7 @@ Other commands (name them first; push a CSV file called groups or prune as ./gro
 
 A file whose every data row is skipped is never pushed (it would empty the group): exit 2.
 
+Destinations, one per run: the Pushgateway (default), --textfile, or --remote-write.
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
 PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
@@ -70,6 +76,10 @@ export interface CliOptions extends ConnectionCliOptions {
   maxRecordSize?: number;
   quiet?: boolean;
   verbose?: boolean;
+  textfile?: string;
+  remoteWrite?: string;
+  timestampColumn?: string;
+  batchSize: number;
 }
 
 /**
@@ -102,13 +112,19 @@ export function buildProgram(
     .on('option:no-header', () => {
       parsed.csvHeader = false;
     })
-    .description('Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name.')
+    .description(
+      "Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name, write them to a .prom file for node_exporter's textfile collector, or send them to a Prometheus remote-write receiver.",
+    )
     .argument('[files...]', 'CSV file(s) to read; - reads standard input')
-    .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run)')
+    .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run); with --textfile or --remote-write, label job on every series')
     .addOption(gatewayOption(env))
+    .option('--textfile <path.prom>', "write a .prom file for node_exporter's textfile collector (atomically: a scrape never sees half of it) instead of pushing")
+    .option('--remote-write <url>', 'send the rows to a Prometheus remote-write receiver (Prometheus, VictoriaMetrics, Mimir, Thanos) in batches instead of pushing; host:port means http://host:port/api/v1/write')
+    .option('--timestamp-column <column>', "with --remote-write: each row's time, as Unix seconds or milliseconds or RFC 3339 (default: the time of the run)")
+    .option('--batch-size <series>', 'with --remote-write: series per request', positiveWholeNumber('--batch-size'), DEFAULT_BATCH_SIZE)
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')
-    .option('-l, --label <name=value>', 'extra grouping-key label; repeatable', collect)
+    .option('-l, --label <name=value>', 'extra grouping-key label (with --textfile or --remote-write, a label on every series); repeatable', collect)
     .option('--value-column <column>', 'column holding sample values, gauge <metric>_<column>; repeatable (default: every row is 1)', collect)
     .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics (any case)').argParser(pushMethod).default('put'))
     .option('--delete', 'delete the group (job plus --label labels); takes no file')

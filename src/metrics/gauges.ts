@@ -140,8 +140,13 @@ export class GaugeRegistry {
     }
   }
 
-  /** The exposition text of every gauge, as prom-client renders it. */
-  render(): Promise<string> {
+  /**
+   * The exposition text of every gauge, as prom-client renders it, with `constantLabels` on every
+   * series (prom-client's default labels: a textfile has no grouping key to carry `job`).
+   */
+  render(constantLabels: Readonly<Record<string, string>> = {}): Promise<string> {
+    // Set here, not earlier: declareLabelNames clears the registry, and its default labels with it.
+    this.registry.setDefaultLabels(constantLabels);
     return this.registry.metrics();
   }
 

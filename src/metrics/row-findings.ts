@@ -1,7 +1,7 @@
 /** Why a row was skipped, as a stable code for `--json` and library callers. */
-export type SkipReason = 'wrongColumnCount' | 'notANumber' | 'emptyValue' | 'noMetricName' | 'reservedMetricName';
+export type SkipReason = 'wrongColumnCount' | 'notANumber' | 'emptyValue' | 'noMetricName' | 'reservedMetricName' | 'notATime';
 
-export const SKIP_REASONS: readonly SkipReason[] = ['wrongColumnCount', 'notANumber', 'emptyValue', 'noMetricName', 'reservedMetricName'];
+export const SKIP_REASONS: readonly SkipReason[] = ['wrongColumnCount', 'notANumber', 'emptyValue', 'noMetricName', 'reservedMetricName', 'notATime'];
 
 export interface SkippedRow {
   readonly file: string;
@@ -37,7 +37,7 @@ export class RowFindings {
   duplicateRows = 0;
   readonly skipped: SkippedRow[] = [];
   readonly duplicates: DuplicateRow[] = [];
-  readonly skippedByReason: Record<SkipReason, number> = { wrongColumnCount: 0, notANumber: 0, emptyValue: 0, noMetricName: 0, reservedMetricName: 0 };
+  readonly skippedByReason: Record<SkipReason, number> = { wrongColumnCount: 0, notANumber: 0, emptyValue: 0, noMetricName: 0, reservedMetricName: 0, notATime: 0 };
 
   /** `describe` is called only for rows that are listed: the rest cost no message text. */
   skip(file: string, line: number, kind: SkipReason, describe: () => string, silently = false): void {
@@ -59,6 +59,7 @@ const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   emptyValue: 'an empty value cell',
   noMetricName: 'no metric name',
   reservedMetricName: "a metric name the gateway keeps for its own series",
+  notATime: 'a --timestamp-column cell that is not a time',
 };
 
 /** `12 with an empty value cell, 3 with the wrong number of columns` */

@@ -1,7 +1,8 @@
 import { inputError, usageError } from '../errors.js';
 import { findColumn, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
-import { LabelSetBuilder, type GaugeFamily, type GaugeRegistry, type SampleOrigin } from './gauges.js';
+import { LabelSetBuilder, type LabelSet, type SampleOrigin } from './gauges.js';
+import { parseTimestamp } from './timestamps.js';
 import { isBeyondFloat64, parseSampleValue } from './values.js';
 import type { RowFindings, SkipReason } from './row-findings.js';
 
@@ -15,14 +16,29 @@ export interface MappingOptions {
   readonly ignoreColumns: readonly string[];
   /** Column whose cell names each row's gauge (long format). */
   readonly metricColumn: string | undefined;
-  /** Label names the gateway sets from the grouping key and would overwrite in the body. */
+  /** Label names the gateway sets from the grouping key, or csv-push on every series (`job`, `--label`). */
   readonly groupingLabelNames: readonly string[];
+  /** How those labels are set: `grouping` (the default) for the Pushgateway's grouping key. */
+  readonly constantLabels?: 'grouping' | 'every-series';
+  /** Column whose cell is each row's sample time (remote write only); it is no label. */
+  readonly timestampColumn?: string | undefined;
   /** Metric names the destination keeps for series of its own, which would replace ours. */
   readonly reservedMetricNames: readonly string[];
   /** A row with fewer cells than the header has its missing trailing cells read as empty. */
   readonly allowShortRows: boolean;
   /** A row whose value cell is empty is skipped without a warning, only counted. */
   readonly skipEmptyValues: boolean;
+}
+
+/**
+ * Where the mapper hands each kept sample: prom-client's gauges for a push or a textfile, or
+ * remote-write batches. `Family` is what the sink keeps for one metric.
+ */
+export interface SampleSink<Family> {
+  family(name: string, help: string): Family;
+  fileIndex(file: string): number;
+  /** Returns where an earlier sample with the same labels came from, when this one replaced it. */
+  set(family: Family, labelSet: LabelSet, value: number, fileIndex: number, line: number, timestampMs: number | undefined): SampleOrigin | undefined;
 }
 
 interface ValueColumn {
@@ -36,7 +52,7 @@ interface ValueColumn {
 const COUNT_HELP = 'One sample of value 1 per CSV row, pushed by csv-push.';
 
 /** Turns the rows of one CSV source into samples, after its header has fixed the columns' roles. */
-export class RowMapper {
+export class RowMapper<Family> {
   /** Label names this file's rows carry, in column order. */
   readonly labelNames: readonly string[];
   private readonly labels: LabelSetBuilder;
@@ -44,8 +60,9 @@ export class RowMapper {
   private readonly rowValues: number[];
   private readonly valueColumns: readonly ValueColumn[];
   private readonly metricColumn: number | undefined;
+  private readonly timestampColumn: number | undefined;
   /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
-  private readonly fixedFamilies: readonly GaugeFamily[] | undefined;
+  private readonly fixedFamilies: readonly Family[] | undefined;
   private readonly reservedMetricNames: readonly string[];
   private readonly metricPrefix: string;
   private readonly fileIndex: number;
@@ -68,7 +85,7 @@ export class RowMapper {
     /** Where the names came from, for messages: `file.csv:1`, or `--columns`. */
     headerLocation: string,
     private readonly options: MappingOptions,
-    private readonly gauges: GaugeRegistry,
+    private readonly gauges: SampleSink<Family>,
     private readonly findings: RowFindings,
   ) {
     const find = (wanted: string, option: string) => findColumn(header, wanted, option, file);
@@ -84,6 +101,8 @@ export class RowMapper {
 
     const valueIndexes = [...new Set(options.valueColumns.map((wanted) => claim(find(wanted, '--value-column'), '--value-column')))];
     this.metricColumn = options.metricColumn === undefined ? undefined : claim(find(options.metricColumn, '--metric-column'), '--metric-column');
+    this.timestampColumn =
+      options.timestampColumn === undefined ? undefined : claim(find(options.timestampColumn, '--timestamp-column'), '--timestamp-column');
     for (const wanted of options.ignoreColumns) claim(find(wanted, '--ignore-column'), '--ignore-column');
     const labelIndexes =
       options.labelColumns === undefined
@@ -121,11 +140,16 @@ export class RowMapper {
     }
     for (const column of labelIndexes) {
       const name = header.names[column] as string;
-      if (options.groupingLabelNames.includes(name)) {
+      if (!options.groupingLabelNames.includes(name)) continue;
+      if (options.constantLabels === 'every-series') {
+        const option = name === 'job' ? '--job' : `--label ${name}`;
         throw inputError(
-          `${headerLocation}: column ${column + 1} ("${header.cells[column]}") is the label "${name}", which the gateway sets from the grouping key and would overwrite; rename the column${name === 'job' ? '' : ` or drop --label ${name}`}`,
+          `${headerLocation}: column ${column + 1} ("${header.cells[column]}") is the label "${name}", which ${option} also sets on every series; rename the column or drop ${option}`,
         );
       }
+      throw inputError(
+        `${headerLocation}: column ${column + 1} ("${header.cells[column]}") is the label "${name}", which the gateway sets from the grouping key and would overwrite; rename the column${name === 'job' ? '' : ` or drop --label ${name}`}`,
+      );
     }
   }
 
@@ -163,6 +187,8 @@ export class RowMapper {
       if (isBeyondFloat64(cell, parsed)) this.noteBeyondFloat64(line, value, cell, parsed);
       values[index] = parsed;
     }
+    const timestampMs = this.timestampColumn === undefined ? undefined : this.timestampOf(cells, line);
+    if (timestampMs === null) return;
     for (const candidate of this.valueLike) {
       if (candidate.numeric && parseSampleValue(cells[candidate.column] as string) === undefined) candidate.numeric = false;
     }
@@ -170,7 +196,7 @@ export class RowMapper {
     const labelSet = this.labels.build(cells);
     let replaced: SampleOrigin | undefined;
     for (let index = 0; index < families.length; index++) {
-      replaced = this.gauges.set(families[index] as GaugeFamily, labelSet, values[index] ?? 1, this.fileIndex, line) ?? replaced;
+      replaced = this.gauges.set(families[index] as Family, labelSet, values[index] ?? 1, this.fileIndex, line, timestampMs) ?? replaced;
     }
     if (replaced !== undefined) {
       this.findings.duplicate({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
@@ -187,8 +213,23 @@ export class RowMapper {
       .map((candidate) => this.header.cells[candidate.column] as string);
   }
 
+  /** The row's time from its timestamp cell; null (row skipped) when the cell is no time. */
+  private timestampOf(cells: readonly string[], line: number): number | null {
+    const column = this.timestampColumn as number;
+    const cell = cells[column] as string;
+    const parsed = parseTimestamp(cell);
+    if (parsed !== undefined) return parsed;
+    this.skip(
+      line,
+      'notATime',
+      () =>
+        `column ${column + 1} ("${this.header.cells[column]}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a time (use Unix seconds or milliseconds, or RFC 3339 such as 2024-05-01T12:00:00Z)`,
+    );
+    return null;
+  }
+
   /** Long format: the row's own cell names its gauge(s); undefined (row skipped) when it is empty. */
-  private familiesNamedBy(cells: readonly string[], line: number): GaugeFamily[] | undefined {
+  private familiesNamedBy(cells: readonly string[], line: number): Family[] | undefined {
     const column = this.metricColumn as number;
     const name = cleanMetricName(cells[column] as string);
     if (name === '') {

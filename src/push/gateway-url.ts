@@ -20,8 +20,8 @@ export interface GatewayAddress {
 
 export const DEFAULT_GATEWAY = 'http://localhost:9091';
 
-/** Accepts `host:port`, `http(s)://[user:pass@]host[:port][/prefix]`. */
-export function parseGatewayUrl(text: string): GatewayAddress {
+/** Accepts `host:port`, `http(s)://[user:pass@]host[:port][/prefix]`; `option` names it in messages. */
+export function parseGatewayUrl(text: string, option = '--gateway'): GatewayAddress {
   const trimmed = text.trim();
   const withScheme = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(trimmed) ? trimmed : `http://${trimmed}`;
   let url: URL;
@@ -31,10 +31,10 @@ export function parseGatewayUrl(text: string): GatewayAddress {
     const hint = trimmed.includes('@')
       ? '; a password with / @ # or ? must be percent-encoded there (%2F %40 %23 %3F), or better given with PUSHGATEWAY_PASSWORD or --password-file'
       : '';
-    throw usageError(`--gateway "${redactUserInfo(trimmed)}" is not a URL; use host:port or http://host:port${hint}`);
+    throw usageError(`${option} "${redactUserInfo(trimmed)}" is not a URL; use host:port or http://host:port${hint}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`--gateway must use http or https, not ${url.protocol.replace(/:$/, '')}`);
+    throw usageError(`${option} must use http or https, not ${url.protocol.replace(/:$/, '')}`);
   }
   const credentials =
     url.username !== '' || url.password !== ''
@@ -81,7 +81,10 @@ export function groupingPath(job: string, labels: readonly GroupingLabel[]): str
   return ['/metrics', groupingSegment('job', job), ...labels.map((label) => groupingSegment(label.name, label.value))].join('/');
 }
 
-/** Checks a grouping key before anything is read or sent (a dry run may have no job). */
+/**
+ * Checks a grouping key before anything is read or sent (a dry run may have no job); also `--job`
+ * (optional there) and `--label` for the destinations that put them on every series.
+ */
 export function validateGroupingKey(job: string | undefined, labels: readonly GroupingLabel[]): void {
   if (job === '') throw usageError('--job cannot be empty; name the job the metrics belong to');
   const seen = new Set<string>();

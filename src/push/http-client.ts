@@ -3,12 +3,38 @@ import type * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { CsvPushError, usageError } from '../errors.js';
-import type { ExpositionBody } from '../metrics/body.js';
 import { displayUrl, type BasicCredentials, type GatewayAddress } from './gateway-url.js';
 import { groupOfPath, PUSH_TIME_PREFIXES, readBackPush, readBackWindowMs, type PushTimeLines } from './read-back.js';
 
 
 export type HttpMethod = 'PUT' | 'POST' | 'DELETE' | 'GET';
+
+/** What a request sends: chunks taken as the socket takes them, and what they are. */
+export interface RequestBody {
+  chunks(): Iterable<Buffer>;
+  /** The format, e.g. prom-client's `registry.contentType`. */
+  readonly contentType?: string | undefined;
+  /** For chunks that are compressed already (remote write's `snappy`); `gzip` does not apply then. */
+  readonly contentEncoding?: string;
+  /** Further headers the format asks for, such as the remote write version. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** Who is at the other end: the Pushgateway, or a remote-write receiver. */
+export interface Peer {
+  /** For messages: "the gateway refused ...". */
+  readonly noun: string;
+  /** Where the user sets its URL, for messages. */
+  readonly urlOption: string;
+  /**
+   * Whether a body it may already have taken can be sent again. A push cannot (the gateway would
+   * ingest it twice; its push time is read back instead); remote write can: the same samples at
+   * the same times are the same data to a receiver.
+   */
+  readonly resendable: boolean;
+}
+
+export const GATEWAY_PEER: Peer = { noun: 'gateway', urlOption: '--gateway or PUSHGATEWAY_URL', resendable: false };
 
 export interface TlsOptions {
   /** PEM text of CAs to trust in addition to none: when given, only these are trusted. */
@@ -103,19 +129,21 @@ export async function sendToGateway(
   address: GatewayAddress,
   method: HttpMethod,
   path: string,
-  body: ExpositionBody | undefined,
+  body: RequestBody | undefined,
   transport: TransportOptions,
+  peer: Peer = GATEWAY_PEER,
 ): Promise<GatewayAnswer> {
   const url = displayUrl(address.base, path);
   if (!(transport.timeoutMs > 0 && transport.timeoutMs <= MAX_TIMER_MS)) {
     throw usageError(`--timeout must be more than 0 and at most ${Math.floor(MAX_TIMER_MS / 1000)} seconds`);
   }
-  const headers = requestHeaders(address, transport, body?.contentType);
+  const gzip = transport.gzip === true && body?.contentEncoding === undefined;
+  const headers = requestHeaders(address, transport, body, gzip);
   // Compressed once, as a whole; plain text is rendered while it is sent (a body of several
   // chunks goes chunked), so the gateway parses one piece while the next is being rendered.
   const plain = { bytes: 0 };
-  const payload: ExpositionBody | undefined =
-    body !== undefined && transport.gzip ? await gzipped(body, plain) : body === undefined ? undefined : counted(body, plain);
+  const payload: RequestBody | undefined =
+    body !== undefined && gzip ? await gzipped(body, plain) : body === undefined ? undefined : counted(body, plain);
   const { client, agent } = await connectionFor(address.base, transport.tls);
   const attempts = transport.retries + 1;
   const started = Date.now();
@@ -125,23 +153,25 @@ export async function sendToGateway(
       let answer: RawAnswer | undefined;
       let failure: AttemptFailure | undefined;
       try {
-        answer = await attemptOnce(client, address.base, method, path, headers, payload, agent, transport.timeoutMs, url);
+        answer = await attemptOnce(client, address.base, method, path, headers, payload, agent, transport.timeoutMs, url, peer);
       } catch (error) {
         if (!(error instanceof AttemptFailure)) throw error;
         failure = error;
       }
-      if (failure?.code === 'PUSH_TIMEOUT' && failure.delivered && payload !== undefined) {
+      if (failure?.code === 'PUSH_TIMEOUT' && failure.delivered && payload !== undefined && !peer.resendable) {
         const get = (getTimeoutMs: number) => getPushTimeLines(client, agent, address.base, headers, getTimeoutMs);
         const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport, bodyBytes: plain.bytes });
         return { status: undefined, body: '', attempts: attempt, ...stored };
       }
       const elapsedMs = Date.now() - attemptStarted;
       const status = answer?.status;
-      if (status !== undefined && (status === 200 || status === 202)) {
+      // The Pushgateway answers 200 or 202, remote-write receivers 204.
+      if (status !== undefined && status >= 200 && status < 300) {
         transport.onAttempt?.({ attempt, attempts, method, url, status, elapsedMs });
         return { status, body: answer?.body ?? '', attempts: attempt };
       }
-      const retryable = failure !== undefined ? failure.retryable : RETRYABLE_STATUSES.has(status ?? 0);
+      const retryable =
+        failure !== undefined ? failure.retryable || (failure.delivered && peer.resendable) : RETRYABLE_STATUSES.has(status ?? 0);
       const problem = failure?.message ?? `HTTP ${status} ${answer?.statusText ?? ''}`.trim();
       const retryInMs =
         retryable && attempt < attempts ? backoffDelay(attempt, transport, answer?.retryAfter) : undefined;
@@ -153,7 +183,7 @@ export async function sendToGateway(
       if (retryInMs === undefined) {
         const tried = attempt > 1 ? ` (after ${attempt} attempts in ${formatSeconds(Date.now() - started)})` : '';
         if (failure !== undefined) throw new CsvPushError(failure.code, `${failure.message}${tried}`);
-        throw refusal(method, url, answer as RawAnswer, tried, address);
+        throw refusal(method, url, answer as RawAnswer, tried, address, peer);
       }
       await sleep(retryInMs);
     }
@@ -162,10 +192,12 @@ export async function sendToGateway(
   }
 }
 
-function requestHeaders(address: GatewayAddress, transport: TransportOptions, contentType: string | undefined): Record<string, string> {
+function requestHeaders(address: GatewayAddress, transport: TransportOptions, body: RequestBody | undefined, gzip: boolean): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': 'csv-push' };
-  if (contentType !== undefined) headers['content-type'] = contentType;
-  if (transport.gzip) headers['content-encoding'] = 'gzip';
+  if (body?.contentType !== undefined) headers['content-type'] = body.contentType;
+  const encoding = gzip ? 'gzip' : body?.contentEncoding;
+  if (encoding !== undefined) headers['content-encoding'] = encoding;
+  for (const [name, value] of Object.entries(body?.headers ?? {})) headers[name.toLowerCase()] = value;
   for (const [name, value] of Object.entries(transport.headers ?? {})) headers[name.toLowerCase()] = value;
   // Credentials in the URL are the most specific, so they win over those from the environment.
   const credentials = address.credentials ?? transport.credentials;
@@ -216,10 +248,11 @@ function attemptOnce(
   method: HttpMethod,
   path: string,
   headers: Record<string, string>,
-  payload: ExpositionBody | undefined,
+  payload: RequestBody | undefined,
   agent: http.Agent,
   timeoutMs: number,
   url: string,
+  peer: Peer,
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const request = client.request(requestOptions(base, path, method, headers, agent));
@@ -242,20 +275,22 @@ function attemptOnce(
       if (settled) return;
       const within = formatSeconds(timeoutMs);
       const failure = !connected
-        ? new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not accept the connection within ${within} (--timeout)`, true)
+        ? new AttemptFailure('PUSH_TIMEOUT', `the ${peer.noun} at ${url} did not accept the connection within ${within} (--timeout)`, true)
         : delivered || payload === undefined
-          ? new AttemptFailure('PUSH_TIMEOUT', `the gateway at ${url} did not answer within ${within} (--timeout)`, payload === undefined, delivered)
-          : new AttemptFailure(
-              'PUSH_TIMEOUT',
-              `the gateway at ${url} did not take the whole body within ${within} (--timeout); the upload was cut inside a line, which the gateway refuses, and was not sent again: raise --timeout for a file this large`,
-              false,
-            );
+          ? new AttemptFailure('PUSH_TIMEOUT', `the ${peer.noun} at ${url} did not answer within ${within} (--timeout)`, payload === undefined, delivered)
+          : peer.resendable
+            ? new AttemptFailure('PUSH_TIMEOUT', `the ${peer.noun} at ${url} did not take the whole body within ${within} (--timeout)`, true)
+            : new AttemptFailure(
+                'PUSH_TIMEOUT',
+                `the gateway at ${url} did not take the whole body within ${within} (--timeout); the upload was cut inside a line, which the gateway refuses, and was not sent again: raise --timeout for a file this large`,
+                false,
+              );
       request.destroy(failure);
     }), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
       settled = true;
-      reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
+      reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer));
     });
     request.on('response', (response) => {
       settled = true;
@@ -282,7 +317,7 @@ function attemptOnce(
       });
       response.on('error', (error) => {
         clearTimeout(timer);
-        reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url));
+        reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer));
       });
     });
     writeBody(request, payload);
@@ -294,7 +329,7 @@ function attemptOnce(
  * A body of one chunk, which is most pushes, goes out with a Content-Length in one write, headers
  * included; a larger one goes out chunked while the rest is rendered.
  */
-function writeBody(request: http.ClientRequest, payload: ExpositionBody | undefined): void {
+function writeBody(request: http.ClientRequest, payload: RequestBody | undefined): void {
   if (payload === undefined) {
     request.end();
     return;
@@ -327,9 +362,9 @@ function writeBody(request: http.ClientRequest, payload: ExpositionBody | undefi
 }
 
 /** Counts the plain text's bytes as they are rendered: a gateway's ingest time grows with them. */
-function counted(body: ExpositionBody, plain: { bytes: number }): ExpositionBody {
+function counted(body: RequestBody, plain: { bytes: number }): RequestBody {
   return {
-    contentType: body.contentType,
+    ...body,
     *chunks() {
       plain.bytes = 0;
       for (const chunk of body.chunks()) {
@@ -340,7 +375,7 @@ function counted(body: ExpositionBody, plain: { bytes: number }): ExpositionBody
   };
 }
 
-async function gzipped(body: ExpositionBody, plain: { bytes: number }): Promise<ExpositionBody> {
+async function gzipped(body: RequestBody, plain: { bytes: number }): Promise<RequestBody> {
   const compressed: Buffer[] = [];
   const gzip = createGzip();
   gzip.on('data', (chunk: Buffer) => compressed.push(chunk));
@@ -350,7 +385,7 @@ async function gzipped(body: ExpositionBody, plain: { bytes: number }): Promise<
   });
   Readable.from(counted(body, plain).chunks()).pipe(gzip);
   await done;
-  return { contentType: body.contentType, chunks: () => compressed };
+  return { ...body, chunks: () => compressed };
 }
 
 interface ReadBackContext {
@@ -411,7 +446,7 @@ function getPushTimeLines(client: HttpModule, agent: http.Agent, base: URL, push
     const timer = setTimeout(() => request.destroy(new Error(`no answer from ${url} within ${formatSeconds(timeoutMs)}`)), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
-      reject(error.message.startsWith('no answer') ? error : new Error(describeNetworkError(error as NodeJS.ErrnoException, url).message));
+      reject(error.message.startsWith('no answer') ? error : new Error(describeNetworkError(error as NodeJS.ErrnoException, url, GATEWAY_PEER).message));
     });
     request.on('response', (response) => {
       const lines: string[] = [];
@@ -440,51 +475,53 @@ const TLS_UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-function describeNetworkError(error: NodeJS.ErrnoException, url: string): AttemptFailure {
+function describeNetworkError(error: NodeJS.ErrnoException, url: string, peer: Peer): AttemptFailure {
+  const { noun } = peer;
   const code = error.code ?? '';
   if (TLS_UNTRUSTED.has(code)) {
-    return new AttemptFailure('TLS', `the gateway's certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it`, false);
+    return new AttemptFailure('TLS', `the ${noun}'s certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it`, false);
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return new AttemptFailure('TLS', `the gateway's certificate does not name the host in ${url}: use the host name the certificate was issued for`, false);
+    return new AttemptFailure('TLS', `the ${noun}'s certificate does not name the host in ${url}: use the host name the certificate was issued for`, false);
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new AttemptFailure('TLS', `the gateway's certificate is not valid now (${code}) at ${url}: renew it on the gateway`, false);
+    return new AttemptFailure('TLS', `the ${noun}'s certificate is not valid now (${code}) at ${url}: renew it on the ${noun}`, false);
   }
   if (/certificate required|alert handshake failure|alert bad certificate/i.test(error.message ?? '')) {
-    return new AttemptFailure('TLS', `the gateway at ${url} refused the TLS handshake; it may demand a client certificate: pass --cert-file and --key-file`, false);
+    return new AttemptFailure('TLS', `the ${noun} at ${url} refused the TLS handshake; it may demand a client certificate: pass --cert-file and --key-file`, false);
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(error.message ?? '')) {
-    return new AttemptFailure('TLS', `the gateway at ${url} does not speak TLS: use http:// instead of https://`, false);
+    return new AttemptFailure('TLS', `the ${noun} at ${url} does not speak TLS: use http:// instead of https://`, false);
   }
   const reasons: Record<string, string> = {
-    ECONNREFUSED: 'connection refused; is the gateway running there? Set --gateway or PUSHGATEWAY_URL',
-    ENOTFOUND: 'host not found; check the host name in --gateway or PUSHGATEWAY_URL',
+    ECONNREFUSED: `connection refused; is the ${noun} running there? Set ${peer.urlOption}`,
+    ENOTFOUND: `host not found; check the host name in ${peer.urlOption}`,
     EAI_AGAIN: 'host name lookup failed for now',
-    ECONNRESET: 'the connection was reset before the gateway answered',
+    ECONNRESET: `the connection was reset before the ${noun} answered`,
     EPIPE: 'the connection was closed while sending',
     EHOSTUNREACH: 'host unreachable',
     ENETUNREACH: 'network unreachable',
   };
   const reason = reasons[code] ?? (code === '' ? error.message : `${code}: ${error.message}`);
-  return new AttemptFailure('PUSH_UNREACHABLE', `cannot reach the gateway at ${url}: ${reason}`, true);
+  return new AttemptFailure('PUSH_UNREACHABLE', `cannot reach the ${noun} at ${url}: ${reason}`, true);
 }
 
-function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress): CsvPushError {
-  const reason = refusalReason(answer);
+function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress, peer: Peer): CsvPushError {
+  const option = peer.urlOption.split(' ')[0];
+  const reason = refusalReason(answer, peer);
   const hints: Record<number, string> = {
     401: 'check the credentials (user info in the URL, or PUSHGATEWAY_USERNAME and PUSHGATEWAY_PASSWORD)',
     403: 'the credentials are not allowed to push there',
-    404: 'check the path prefix in --gateway',
-    405: 'the gateway does not accept this method there; check --gateway',
+    404: option === '--gateway' ? 'check the path prefix in --gateway' : `check the path in ${option}`,
+    405: `the ${peer.noun} does not accept this method there; check ${option}`,
   };
   const redirect =
     answer.status >= 300 && answer.status < 400 && answer.location !== undefined
-      ? `it redirects to ${safeLocation(answer.location, address)}; point --gateway there`
+      ? `it redirects to ${safeLocation(answer.location, address)}; point ${option} there`
       : undefined;
   const hint = redirect ?? hints[answer.status];
   const text = [
-    `the gateway refused ${method} ${url} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
+    `the ${peer.noun} refused ${method} ${url} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
     reason === '' ? undefined : reason,
     hint,
   ]
@@ -494,9 +531,12 @@ function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: stri
 }
 
 /** The gateway's own reason as it is; an HTML page or a long answer of another kind cut short, saying so. */
-function refusalReason(answer: RawAnswer): string {
+function refusalReason(answer: RawAnswer, peer: Peer): string {
   const text = answer.body.replace(/\s+/g, ' ').trim();
-  const notTheGateway = "not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway";
+  const notTheGateway =
+    peer === GATEWAY_PEER
+      ? "not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway"
+      : `not a ${peer.noun}'s reason; the URL may not be one, check ${peer.urlOption}`;
   if (/html/i.test(answer.contentType ?? '') || /^<(!doctype|html|\?xml|head|body)\b/i.test(text)) {
     const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
     const gist = title === undefined || title === '' ? shortened(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), OTHER_ANSWER_SHOWN) : title;

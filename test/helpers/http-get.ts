@@ -9,7 +9,12 @@ export interface GetOptions {
 }
 
 /** GET a JSON document, also from a gateway behind TLS or auth; fetch cannot take a private CA. */
-export function getJson(url: string, options: GetOptions = {}): Promise<unknown> {
+export async function getJson(url: string, options: GetOptions = {}): Promise<unknown> {
+  return JSON.parse(await getText(url, options));
+}
+
+/** GET a text body (status 200 only), also from a server behind TLS or auth. */
+export function getText(url: string, options: GetOptions = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const client = target.protocol === 'https:' ? https : http;
@@ -22,7 +27,7 @@ export function getJson(url: string, options: GetOptions = {}): Promise<unknown>
         response.on('data', (chunk: string) => (body += chunk));
         response.on('end', () => {
           if (response.statusCode !== 200) reject(new Error(`GET ${url}: ${response.statusCode} ${body}`));
-          else resolve(JSON.parse(body));
+          else resolve(body);
         });
       },
     );

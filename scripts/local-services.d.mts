@@ -1,0 +1,22 @@
+export interface LocalService {
+  /** Base URL, e.g. http://127.0.0.1:PORT. */
+  readonly url: string;
+  readonly port: number;
+  /** Its working directory (data, config; the textfile directory for node_exporter). */
+  readonly directory: string;
+  stop(): Promise<void>;
+  /** The last of what it wrote to stderr. */
+  log(): string;
+}
+/** Throws, saying how to install it, when `binary` is not on the PATH. */
+export declare function requireBinary(binary: string, debianPackage: string): void;
+export interface ServiceOptions {
+  /** Extra flags, e.g. `--web.config.file=...`. */
+  readonly args?: readonly string[];
+  readonly scheme?: 'http' | 'https';
+  /** How to check readiness: a secured server needs a CA, a client certificate or credentials. */
+  readonly probe?: (url: string) => Promise<unknown>;
+}
+export declare function startLocalPrometheus(options?: ServiceOptions): Promise<LocalService>;
+export declare function startLocalVictoriaMetrics(options?: Pick<ServiceOptions, 'args'>): Promise<LocalService>;
+export declare function startLocalNodeExporter(options: { readonly textfileDirectory: string }): Promise<LocalService>;

@@ -1,0 +1,136 @@
+import { CsvPushError, usageError } from '../errors.js';
+import type { GatewayAddress } from '../push/gateway-url.js';
+import { sendToGateway, type Peer, type RequestBody, type TransportOptions } from '../push/http-client.js';
+import { DEFAULT_BATCH_SIZE } from './defaults.js';
+import { encodeTimeSeries, remoteWriteBodyOf, type RemoteSeries } from './write-request.js';
+
+
+// Remote write may send a batch again: the same samples at the same times are the same data to a receiver.
+export const RECEIVER_PEER: Peer = { noun: 'remote-write receiver', urlOption: '--remote-write', resendable: true };
+
+/** Remote write 1.0: receivers read the version header to tell it from 2.0. */
+const REMOTE_WRITE_HEADERS: Readonly<Record<string, string>> = { 'x-prometheus-remote-write-version': '0.1.0' };
+
+export interface RemoteWriteProgress {
+  /** Series in batches the receiver accepted. */
+  readonly seriesSent: number;
+  readonly batchesSent: number;
+  /** HTTP attempts, retries included. */
+  readonly attempts: number;
+  /** Status of the last accepted batch (204 from Prometheus and VictoriaMetrics). */
+  readonly status: number | undefined;
+}
+
+/**
+ * Streams series to a remote-write receiver in batches, the next batch filling while earlier ones
+ * are sent. At most `maxInFlight` requests are open at once, batch k waiting for the answer to
+ * batch k - maxInFlight. With 1, batches arrive strictly in order, which a receiver needs when a
+ * series has samples in several batches (Prometheus refuses a sample older than the last one of
+ * its series); with more, a receiver can ingest batches of distinct series on several cores.
+ * Memory holds a few batches, however many rows pass through.
+ */
+export class RemoteWriteSender {
+  /** Each series encoded as it comes: one small buffer per series, which garbage collection hardly notices. */
+  private batch: Uint8Array[] = [];
+  /** The latest `maxInFlight` requests; each older one is awaited by a later one. */
+  private recent: Promise<void>[] = [];
+  private batchesQueued = 0;
+  private seriesSent = 0;
+  private batchesSent = 0;
+  private attempts = 0;
+  private status: number | undefined;
+  private readonly transport: TransportOptions;
+
+  constructor(
+    private readonly address: GatewayAddress,
+    transport: TransportOptions,
+    readonly batchSize: number = DEFAULT_BATCH_SIZE,
+    private readonly maxInFlight = 1,
+  ) {
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw usageError(`--batch-size must be a whole number of series, 1 or more, not ${batchSize}`);
+    }
+    this.transport = {
+      ...transport,
+      onAttempt: (event) => {
+        this.attempts++;
+        transport.onAttempt?.(event);
+      },
+    };
+  }
+
+  /**
+   * Queues one series. Returns a promise when a batch has filled up: await it before adding
+   * more, so reading waits for a slow receiver instead of piling rows up in memory. It settles
+   * when the batch may go out, and rejects when a batch it waited for failed for good.
+   */
+  add(series: RemoteSeries): Promise<void> | undefined {
+    this.batch.push(encodeTimeSeries(series));
+    return this.batch.length < this.batchSize ? undefined : this.dispatch();
+  }
+
+  /** Sends what is left and waits for every batch; rejects with a batch that failed. */
+  async finish(): Promise<RemoteWriteProgress> {
+    if (this.batch.length > 0) void this.dispatch();
+    await Promise.all(this.recent);
+    return this.progress();
+  }
+
+  /** Waits for the batches on their way, without sending the rows still queued (the run failed). */
+  async settle(): Promise<RemoteWriteProgress> {
+    this.batch = [];
+    await Promise.allSettled(this.recent);
+    return this.progress();
+  }
+
+  progress(): RemoteWriteProgress {
+    return { seriesSent: this.seriesSent, batchesSent: this.batchesSent, attempts: this.attempts, status: this.status };
+  }
+
+  /** Encodes the full batch now and starts its request once a slot is free, in the order batches filled. */
+  private dispatch(): Promise<void> {
+    // Only the compressed body and the count outlive this call: a request on its way must not keep
+    // the batch alive (a closure that named the batch would).
+    const body = remoteWriteBodyOf(this.batch);
+    const seriesCount = this.batch.length;
+    this.batch = [];
+    const number = ++this.batchesQueued;
+    const slot = this.recent.length >= this.maxInFlight ? this.recent[this.recent.length - this.maxInFlight] : undefined;
+    const sending = (async () => {
+      await slot;
+      await this.send(body, seriesCount, number);
+    })();
+    // Awaited by a later batch, the reader or finish; until then a failure must not count as unhandled.
+    sending.catch(() => undefined);
+    this.recent.push(sending);
+    if (this.recent.length > this.maxInFlight) this.recent.shift();
+    return slot ?? Promise.resolve();
+  }
+
+  private async send(compressed: Buffer, seriesCount: number, number: number): Promise<void> {
+    const body: RequestBody = {
+      chunks: () => [compressed],
+      contentType: 'application/x-protobuf',
+      contentEncoding: 'snappy',
+      headers: REMOTE_WRITE_HEADERS,
+    };
+    try {
+      const answer = await sendToGateway(this.address, 'POST', '', body, this.transport, RECEIVER_PEER);
+      this.seriesSent += seriesCount;
+      this.batchesSent++;
+      this.status = answer.status;
+    } catch (error) {
+      if (!(error instanceof CsvPushError)) throw error;
+      // The caller says what earlier batches stored; here, which batch failed and, if it is clear, why.
+      // Prometheus' words for a series repeated with the same time, which batches cannot see across.
+      const repeated = /duplicate sample for timestamp/.test(error.message)
+        ? ': a row repeats the labels of a row in an earlier batch (csv-push finds repeats only among the rows of a push or a textfile); remove the repeated rows, or give them different times with --timestamp-column'
+        : '';
+      const which = number > 1 ? ` (batch ${number})` : '';
+      throw new CsvPushError(error.code, `${error.message}${which}${repeated}`, {
+        ...(error.status === undefined ? {} : { status: error.status }),
+        cause: error,
+      });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import type { LabelSet, SampleOrigin } from '../metrics/gauges.js';
+import type { RowSink } from '../push-csv.js';
+import type { RemoteWriteSender } from './sender.js';
+import { seriesLabels } from './series-labels.js';
+import type { SeriesLabel } from './write-request.js';
+
+/** All remote write keeps of a metric: its name. There is no registry: each sample goes out as it comes. */
+export interface RemoteFamily {
+  readonly name: string;
+}
+
+/**
+ * Hands the row mapper's samples straight to a RemoteWriteSender. Nothing of a row outlives its
+ * batch, so a file of any length runs in the same memory. Rows repeating a label set are not
+ * detected: that would mean remembering every label set.
+ */
+export class RemoteWriteSink implements RowSink<RemoteFamily> {
+  private readonly families = new Map<string, RemoteFamily>();
+  private pending: Promise<void> | undefined;
+  /** Series handed to the sender. */
+  series = 0;
+
+  constructor(
+    private readonly sender: Pick<RemoteWriteSender, 'add'>,
+    private readonly constantLabels: readonly SeriesLabel[],
+    /** The time of the run, for rows without a timestamp column. */
+    private readonly runTimestampMs: number,
+  ) {}
+
+  family(name: string): RemoteFamily {
+    let family = this.families.get(name);
+    if (family === undefined) {
+      family = { name };
+      this.families.set(name, family);
+    }
+    return family;
+  }
+
+  /** Files need no number here: no sample is kept to say which row it came from. */
+  fileIndex(): number {
+    return 0;
+  }
+
+  set(family: RemoteFamily, labelSet: LabelSet, value: number, _fileIndex: number, _line: number, timestampMs: number | undefined): SampleOrigin | undefined {
+    const wait = this.sender.add({
+      labels: seriesLabels(family.name, labelSet.labels, this.constantLabels),
+      value,
+      timestampMs: timestampMs ?? this.runTimestampMs,
+    });
+    if (wait !== undefined) this.pending = wait;
+    this.series++;
+    return undefined;
+  }
+
+  ready(): Promise<void> | undefined {
+    const pending = this.pending;
+    this.pending = undefined;
+    return pending;
+  }
+
+  get metricNames(): string[] {
+    return Array.from(this.families.keys());
+  }
+}

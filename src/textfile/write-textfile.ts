@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CsvPushError, usageError } from '../errors.js';
+
+/**
+ * Checks a `--textfile` path before anything is read. node_exporter's textfile collector reads
+ * only `*.prom` files in its directory, so any other name would be written and never exposed.
+ */
+export function checkTextfilePath(path: string): void {
+  if (!path.endsWith('.prom') || basename(path) === '.prom') {
+    throw usageError(
+      `--textfile ${path}: the name must end in .prom, because node_exporter's textfile collector reads only *.prom files; e.g. --textfile ${dirname(path)}/${basename(path).replace(/\.[^.]*$/, '') || 'metrics'}.prom`,
+    );
+  }
+}
+
+/**
+ * Replaces the file at `path` with `text` so that a reader sees the old file or the new one,
+ * never a part: the text goes to a temporary file in the same directory (a rename is atomic
+ * only within one file system), which is flushed to disk and then renamed over the target.
+ * The temporary name does not end in `.prom`, so the collector never reads it, and it is
+ * removed when anything fails.
+ */
+export async function writeTextfile(path: string, text: string | Uint8Array): Promise<void> {
+  checkTextfilePath(path);
+  const directory = dirname(path);
+  const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  let created = false;
+  try {
+    // 'wx': never write through a file someone else put there under the same name.
+    const handle = await open(temporary, 'wx', 0o644);
+    created = true;
+    try {
+      await handle.writeFile(text);
+      // Flushed before the rename, or a crash could leave the new name pointing at empty data.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, path);
+    created = false;
+  } catch (error) {
+    if (created) await unlink(temporary).catch(() => undefined);
+    throw writeFailure(error as NodeJS.ErrnoException, path, directory);
+  }
+}
+
+function writeFailure(error: NodeJS.ErrnoException, path: string, directory: string): CsvPushError {
+  const reasons: Record<string, string> = {
+    ENOENT: `the directory ${directory} does not exist; create it, or point --textfile at node_exporter's --collector.textfile.directory`,
+    EACCES: `permission denied in ${directory}; run as a user that may write there`,
+    EPERM: `permission denied in ${directory}; run as a user that may write there`,
+    EROFS: `${directory} is on a read-only file system`,
+    ENOSPC: `no space left on the device holding ${directory}`,
+    EISDIR: `${path} is a directory; name a file ending in .prom`,
+    ENOTDIR: `a part of ${directory} is not a directory`,
+  };
+  const reason = reasons[error.code ?? ''] ?? error.message;
+  return new CsvPushError('WRITE_FAILED', `cannot write ${path}: ${reason}; the previous file, if any, is unchanged`, { cause: error });
+}

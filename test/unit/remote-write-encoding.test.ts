@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import snappy from 'snappyjs';
+import { seriesLabels } from '../../src/remote-write/series-labels.js';
+import { parseTimestamp } from '../../src/metrics/timestamps.js';
+import { decodeRemoteWriteBody, remoteWriteBody } from '../../src/remote-write/write-request.js';
+
+describe('parseTimestamp', () => {
+  const may1 = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+  it.each([
+    ['1714564800', may1],
+    ['1714564800.25', may1 + 250],
+    ['1714564800000', may1],
+    ['  1714564800123 ', may1 + 123],
+    ['0', 0],
+    // The largest second count and the smallest millisecond count: the size decides.
+    ['99999999999', 99_999_999_999_000],
+    ['100000000000', 100_000_000_000],
+    ['2024-05-01T12:00:00Z', may1],
+    ['2024-05-01t12:00:00z', may1],
+    ['2024-05-01 12:00:00Z', may1],
+    ['2024-05-01T14:00:00+02:00', may1],
+    ['2024-05-01T07:30:00.5-04:30', may1 + 500],
+    ['2024-05-01T12:00:00.123456789Z', may1 + 123],
+    ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+  ])('reads %j', (cell, expected) => {
+    expect(parseTimestamp(cell)).toBe(expected);
+  });
+
+  it.each([
+    '',
+    'yesterday',
+    '-1714564800',
+    '1714564800e3',
+    '0x10',
+    // Microseconds and nanoseconds: refused rather than read as a date millennia away.
+    '1714564800000000',
+    '1714564800000000000',
+    // No offset: a local time means a different instant on every machine.
+    '2024-05-01T12:00:00',
+    '2024-05-01',
+    '2023-02-29T00:00:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-05-01T24:00:00Z',
+    '2024-05-01T12:60:00Z',
+    '2024-05-01T23:59:60Z',
+    '2024-05-01T12:00:00+24:00',
+    '2024-05-01T12:00Z',
+  ])('refuses %j', (cell) => {
+    expect(parseTimestamp(cell)).toBeUndefined();
+  });
+});
+
+describe('seriesLabels', () => {
+  it('puts __name__, row and constant labels in name order and leaves out empty values', () => {
+    expect(
+      seriesLabels(
+        'disk_usage',
+        { mount: '/', Zone: '', host: 'a' },
+        [{ name: 'job', value: 'nightly' }, { name: 'env', value: 'prod' }, { name: 'team', value: '' }],
+      ),
+    ).toEqual([
+      { name: '__name__', value: 'disk_usage' },
+      { name: 'env', value: 'prod' },
+      { name: 'host', value: 'a' },
+      { name: 'job', value: 'nightly' },
+      { name: 'mount', value: '/' },
+    ]);
+  });
+
+  it('sorts by code unit, as Prometheus compares label names (upper case before lower case)', () => {
+    const names = seriesLabels('m', { b: '1', B: '1', _a: '1' }, []).map((label) => label.name);
+    expect(names).toEqual(['B', '__name__', '_a', 'b']);
+  });
+});
+
+describe('remoteWriteBody', () => {
+  const series = [
+    { labels: seriesLabels('m', { host: 'ä "quoted"\n' }, []), value: 1.5, timestampMs: 1_714_564_800_123 },
+    { labels: seriesLabels('m', { host: 'b' }, []), value: Number.NEGATIVE_INFINITY, timestampMs: 0 },
+    { labels: seriesLabels('m', { host: 'c' }, []), value: -0.25, timestampMs: 99_999_999_999_999 },
+  ];
+
+  it('is a snappy block (not the framing format) holding the WriteRequest', () => {
+    const body = remoteWriteBody(series);
+    // The framing format starts with the stream identifier chunk 0xff 06 00 00 "sNaPpY".
+    expect(body.subarray(0, 4)).not.toEqual(Buffer.from([0xff, 0x06, 0x00, 0x00]));
+    expect(() => snappy.uncompress(body)).not.toThrow();
+    expect(decodeRemoteWriteBody(body).timeseries).toEqual(
+      series.map((one) => ({ labels: one.labels, samples: [{ value: one.value, timestamp: one.timestampMs }] })),
+    );
+  });
+
+  it('carries an empty batch as an empty WriteRequest', () => {
+    expect(decodeRemoteWriteBody(remoteWriteBody([])).timeseries).toEqual([]);
+  });
+});
