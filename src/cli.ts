@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError } from 'commander';
 import { buildProgram, type CliOptions, type SharedNameOptions } from './cli/program.js';
 import type { JsonError } from './cli/output.js';
+import { toPushOptions } from './cli/push-options.js';
 import { commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
-import type { CsvSource, PreparePushOptions, RunReport, TransportOptions } from './index.js';
+import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } from './cli/usage.js';
+import type { RunReport } from './index.js';
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
 // the CSV and push machinery is imported once a run actually needs it.
@@ -83,26 +85,6 @@ export async function main(argv: string[]): Promise<void> {
   await run(files, options, redactor, passwordOnCommandLine);
 }
 
-/** Whether an option is on the command line, before any `--` that ends the options. */
-function optionGiven(argv: readonly string[], name: string): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes(name);
-}
-
-/**
- * `-job x` would be read as `-j ob` and a file named x: a word after one dash that is the name of
- * a long option is answered with that option instead.
- */
-function singleDashLongOption(argv: readonly string[], program: Command): string | undefined {
-  const end = argv.indexOf('--');
-  const longNames = new Set(program.options.map((option) => option.long).filter((name): name is string => name !== undefined));
-  for (const arg of (end === -1 ? argv : argv.slice(0, end)).slice(2)) {
-    const word = /^-([a-zA-Z][\w-]+)$/.exec(arg)?.[1];
-    if (word !== undefined && longNames.has(`--${word}`)) return `unknown option '${arg}' (did you mean --${word}? long options take two dashes)`;
-  }
-  return undefined;
-}
-
 /** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
 function writeStdout(chunk: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -167,7 +149,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     const transport = await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, library, reporter, remote ? 'receiver' : 'gateway');
     redactor.add(transport.bearerToken);
     if (transport.credentials !== undefined) redactor.addBasic(transport.credentials.username, transport.credentials.password);
-    const pushOptions = toPushOptions(files, options, library, {
+    const pushOptions = toPushOptions(files, options, library, process.stdin, {
       ...transport,
       onAttempt: (event) => {
         if (event.readBack !== undefined) readBackNotes.push(event.readBack);
@@ -244,96 +226,4 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     process.exitCode = error.exitCode;
     await printJson(error.report, { code: error.code, message: error.message, exitCode: error.exitCode });
   }
-}
-
-function toPushOptions(
-  files: string[],
-  options: CliOptions & SharedNameOptions,
-  library: Pick<typeof import('./index.js'), 'parseGroupingLabel'>,
-  transport: TransportOptions,
-): PreparePushOptions {
-  return {
-    sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: process.stdin } : { path: file })),
-    job: options.job,
-    gateway: options.gateway,
-    groupingLabels: (options.label ?? []).map(library.parseGroupingLabel),
-    metric: options.metric,
-    description: options.description,
-    valueColumns: options.valueColumn ?? [],
-    method: options.method,
-    strict: options.strict === true,
-    maxSkipped: options.maxSkipped,
-    allowShortRows: options.allowShortRows === true,
-    skipEmptyValues: options.skipEmptyValues === true,
-    labelColumns: options.labelColumn,
-    ignoreColumns: options.ignoreColumn ?? [],
-    metricColumn: options.metricColumn,
-    columns: options.columns?.split(',').map((name) => name.trim()),
-    dialect: {
-      delimiter: options.delimiter,
-      quote: options.quote,
-      trim: options.trim === true,
-      comment: options.comment,
-      skipLines: options.skipLines,
-      encoding: options.encoding,
-      maxRecordSize: options.maxRecordSize,
-    },
-    transport: { ...transport, gzip: options.gzip === true },
-  };
-}
-
-/** Options that only make sense for a request, by the name commander files them under. */
-const NETWORK_OPTIONS: readonly [keyof CliOptions, string][] = [
-  ['timeout', '--timeout'],
-  ['retries', '--retries'],
-  ['username', '--username'],
-  ['passwordFile', '--password-file'],
-  ['bearerTokenFile', '--bearer-token-file'],
-  ['caFile', '--ca-file'],
-  ['certFile', '--cert-file'],
-  ['keyFile', '--key-file'],
-  ['insecure', '--insecure'],
-  ['gzip', '--gzip'],
-];
-
-/** Checks that a run names one destination and only options that apply to it. */
-function destinationProblem(options: CliOptions & SharedNameOptions, given: (option: keyof CliOptions) => boolean): string | undefined {
-  const named = [given('gateway') ? '--gateway' : '', options.textfile === undefined ? '' : '--textfile', options.remoteWrite === undefined ? '' : '--remote-write'].filter(Boolean);
-  if (named.length > 1) return `${named.join(' and ')} each name a destination; give one per run (the Pushgateway is the default)`;
-  const destination = options.textfile !== undefined ? '--textfile' : options.remoteWrite !== undefined ? '--remote-write' : undefined;
-  if (destination !== '--remote-write') {
-    if (options.timestampColumn !== undefined) {
-      return "--timestamp-column needs --remote-write: the Pushgateway refuses samples that carry a time, and so does node_exporter's textfile collector";
-    }
-    if (given('batchSize')) return '--batch-size applies to --remote-write only; the other destinations take all rows at once';
-  }
-  if (destination === undefined) return undefined;
-  if (options.delete) return `--delete deletes a group on the Pushgateway; it does not go with ${destination}`;
-  if (given('method')) return `--method chooses how the Pushgateway replaces a group; it does not go with ${destination}`;
-  if (destination === '--remote-write') {
-    return options.gzip ? '--gzip does not go with --remote-write: remote write bodies are snappy-compressed, as the protocol requires' : undefined;
-  }
-  const network = NETWORK_OPTIONS.find(([option]) => given(option))?.[1] ?? (options.httpHeaders.length > 0 ? '--header' : undefined);
-  return network === undefined ? undefined : `${network} applies to a request; --textfile writes a local file`;
-}
-
-/** Checks that need no file and no library, so a mistyped command answers at once. */
-function usageProblem(files: string[], options: CliOptions & SharedNameOptions): string | undefined {
-  // A textfile or remote write needs no job: there is no group to name.
-  const needsJob = options.textfile === undefined && options.remoteWrite === undefined;
-  if (needsJob && options.job === undefined && !(options.dryRun && !options.delete)) {
-    return "required option '-j, --job <name>' not specified (only --dry-run goes without it)";
-  }
-  if (options.delete) {
-    if (files.length > 0) return '--delete takes no file: it deletes the whole group named by --job and --label';
-    if (options.dryRun) return '--delete and --dry-run cannot be combined';
-    return undefined;
-  }
-  if (files.length === 0) return 'no CSV file given; pass a path, or - for standard input';
-  if (files.filter((file) => file === '-').length > 1) return 'standard input (-) can be read only once';
-  // A remote-write dry run prints nothing on stdout: its summary may go there as JSON.
-  if (options.dryRun && options.json && options.remoteWrite === undefined) return '--dry-run and --json both print on stdout; use one of them';
-  if (!options.csvHeader && options.columns === undefined) return '--no-header needs --columns to name the columns, e.g. --columns host,region,value';
-  if (options.csvHeader && options.columns !== undefined) return '--columns names the columns of a file without a header row; add --no-header';
-  return undefined;
 }

@@ -1,0 +1,41 @@
+import type { Readable } from 'node:stream';
+import type { CsvSource, PreparePushOptions, TransportOptions } from '../index.js';
+import type { CliOptions, SharedNameOptions } from './program.js';
+
+/** The library's options for a push, from the command line's; `-` reads `stdin`. */
+export function toPushOptions(
+  files: string[],
+  options: CliOptions & SharedNameOptions,
+  library: Pick<typeof import('../index.js'), 'parseGroupingLabel'>,
+  stdin: Readable,
+  transport: TransportOptions,
+): PreparePushOptions {
+  return {
+    sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: stdin } : { path: file })),
+    job: options.job,
+    gateway: options.gateway,
+    groupingLabels: (options.label ?? []).map(library.parseGroupingLabel),
+    metric: options.metric,
+    description: options.description,
+    valueColumns: options.valueColumn ?? [],
+    method: options.method,
+    strict: options.strict === true,
+    maxSkipped: options.maxSkipped,
+    allowShortRows: options.allowShortRows === true,
+    skipEmptyValues: options.skipEmptyValues === true,
+    labelColumns: options.labelColumn,
+    ignoreColumns: options.ignoreColumn ?? [],
+    metricColumn: options.metricColumn,
+    columns: options.columns?.split(',').map((name) => name.trim()),
+    dialect: {
+      delimiter: options.delimiter,
+      quote: options.quote,
+      trim: options.trim === true,
+      comment: options.comment,
+      skipLines: options.skipLines,
+      encoding: options.encoding,
+      maxRecordSize: options.maxRecordSize,
+    },
+    transport: { ...transport, gzip: options.gzip === true },
+  };
+}
