@@ -192,17 +192,12 @@ export async function readCsv(source: CsvSource, dialect: CsvDialect, onRecord: 
 async function* decoded(chunks: AsyncIterable<Buffer>, encoding: keyof typeof DECODER_ENCODING, file: string, firstLine: number): AsyncGenerator<string> {
   const decoder = new StringDecoder(DECODER_ENCODING[encoding]);
   const strict = encoding === 'utf-16le';
-  let first = true;
   let bytes = 0;
   let linesBefore = 0;
   for await (const chunk of chunks) {
     bytes += chunk.length;
-    let text = decoder.write(chunk);
-    if (first && text !== '') {
-      // A byte order mark says which encoding; it is not part of the first header.
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
+    // A byte order mark decoded here reaches csv-parse as UTF-8's, which its `bom` option drops.
+    const text = decoder.write(chunk);
     if (strict) {
       // A high surrogate ending the text may be completed by the next chunk's first unit.
       const complete = /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
