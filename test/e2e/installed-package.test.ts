@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 /**
- * The package as npm would publish it, installed as the README's install section says: globally
+ * The package as npm would publish it, installed as docs/install.md says: globally
  * into a prefix of its own, and as a project's devDependency run with npx.
  */
 describe('the packed tarball, installed', () => {
