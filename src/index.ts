@@ -1,22 +1,25 @@
-// The public library API. The CLI uses nothing but what is exported here.
-export { pushCsv, preparePush, sendPush, deleteGroup } from './push-csv.js';
-export { parseMaxSkipped } from './push-csv.js';
-export type { PushCsvOptions, CsvOptions, GroupOptions, PreparedPush, PreparePushOptions, PushMethod, GroupingLabels, ReadProgress, SkipBound } from './push-csv.js';
-export { textfileCsv, prepareTextfile, writePreparedTextfile } from './textfile-csv.js';
-export type { TextfileCsvOptions, PreparedTextfile } from './textfile-csv.js';
-export { remoteWriteCsv } from './remote-write-csv.js';
-export type { RemoteWriteCsvOptions } from './remote-write-csv.js';
+// The public library API, an explicit export list. The CLI uses these same modules, loading only
+// the destination a run goes to (see src/destinations/choose.ts).
+export { pushCsv, preparePush, sendPush, deleteGroup } from './destinations/pushgateway.js';
+export type { PushCsvOptions, GroupOptions, PreparedPush, PreparePushOptions, PushMethod, GroupingLabels } from './destinations/pushgateway.js';
+export { parseMaxSkipped } from './pipeline/rules.js';
+export type { SkipBound } from './pipeline/rules.js';
+export type { CsvOptions, ReadProgress } from './pipeline/options.js';
+export { textfileCsv, prepareTextfile, writePreparedTextfile } from './destinations/textfile.js';
+export type { TextfileCsvOptions, PreparedTextfile } from './destinations/textfile.js';
+export { remoteWriteCsv } from './destinations/remote-write.js';
+export type { RemoteWriteCsvOptions } from './destinations/remote-write.js';
 export { DEFAULT_BATCH_SIZE } from './remote-write/defaults.js';
 export type { RunReport } from './report.js';
 export type { CsvSource } from './csv/source.js';
 export type { SkippedRow, DuplicateRow, SkipReason } from './metrics/row-findings.js';
 export { skipReasonCounts, ROWS_LISTED } from './metrics/row-findings.js';
 export type { CsvDialectOptions } from './csv/dialect.js';
-export type { GroupingLabel, BasicCredentials, GatewayAddress } from './push/gateway-url.js';
-export { parseGroupingLabel, DEFAULT_GATEWAY } from './push/gateway-url.js';
-export type { TransportOptions, TlsOptions, AttemptEvent, HttpMethod } from './push/http-client.js';
-export { readTransportSecrets, parseHeader } from './push/transport-files.js';
-export type { TransportSecretsInput, TransportSecrets } from './push/transport-files.js';
+export type { GroupingLabel, BasicCredentials, GatewayAddress } from './transport/gateway-url.js';
+export { parseGroupingLabel, DEFAULT_GATEWAY } from './transport/gateway-url.js';
+export type { TransportOptions, TlsOptions, AttemptEvent, HttpMethod } from './transport/options.js';
+export { readTransportSecrets, parseHeader } from './transport/transport-files.js';
+export type { TransportSecretsInput, TransportSecrets } from './transport/transport-files.js';
 export { CsvPushError, EXIT_CODES } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { cleanName, metricNameFromFileName, isValidMetricName, isValidLabelName } from './metrics/names.js';

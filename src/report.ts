@@ -1,5 +1,5 @@
 import type { DuplicateRow, SkipReason, SkippedRow } from './metrics/row-findings.js';
-import type { GroupingLabel } from './push/gateway-url.js';
+import type { GroupingLabel } from './transport/gateway-url.js';
 
 /** What a run did, for the summary line, `--json`, and library callers. */
 export interface RunReport {

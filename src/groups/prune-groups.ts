@@ -1,7 +1,7 @@
 import { CsvPushError, usageError } from '../errors.js';
-import { transportWithDefaults } from '../push-csv.js';
-import { DEFAULT_GATEWAY, displayUrl, groupingPath, parseGatewayUrl } from '../push/gateway-url.js';
-import { sendToGateway } from '../push/http-client.js';
+import { DEFAULT_GATEWAY, displayUrl, groupingPath, parseGatewayUrl } from '../transport/gateway-url.js';
+import { transportWithDefaults } from '../transport/options.js';
+import { sendToGateway } from '../transport/send.js';
 import { matchesFilter, readGroups, validateGroupFilter, type GatewayGroupInfo, type ListGroupsOptions } from './list-groups.js';
 
 export interface PruneOptions extends ListGroupsOptions {

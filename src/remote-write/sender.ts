@@ -1,6 +1,7 @@
 import { CsvPushError, usageError } from '../errors.js';
-import type { GatewayAddress } from '../push/gateway-url.js';
-import { sendToGateway, type Peer, type RequestBody, type TransportOptions } from '../push/http-client.js';
+import type { GatewayAddress } from '../transport/gateway-url.js';
+import type { Peer, RequestBody, TransportOptions } from '../transport/options.js';
+import { sendToGateway } from '../transport/send.js';
 import { DEFAULT_BATCH_SIZE } from './defaults.js';
 import { encodeTimeSeries, remoteWriteBodyOf, type RemoteSeries } from './write-request.js';
 

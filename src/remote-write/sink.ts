@@ -1,5 +1,5 @@
 import type { LabelSet, SampleOrigin } from '../metrics/gauges.js';
-import type { RowSink } from '../push-csv.js';
+import type { RowSink } from '../pipeline/read-rows.js';
 import type { RemoteWriteSender } from './sender.js';
 import { seriesLabels } from './series-labels.js';
 import type { SeriesLabel } from './write-request.js';

@@ -1,23 +1,18 @@
+import { CsvPushError } from '../errors.js';
+import { formatSeconds } from './answers.js';
+import type { AttemptFailure } from './answers.js';
+import { groupOfPath, pushTimes, type PushTimeLines } from './gateway-groups.js';
+import type { HttpMethod, TransportOptions } from './options.js';
+
 // After a push whose whole body reached the gateway but whose answer did not come in time, the
 // gateway may still be ingesting it. Sending the body again would make it ingest it twice (a
-// million series take seconds), so the client reads the group's own push times back instead.
-// They are read from the gateway's /metrics text, not /api/v1/metrics: both list every group,
-// but the text comes about four times faster and can be scanned line by line as it arrives.
+// million series take seconds), so the client reads the group's own push times back instead,
+// from the gateway's /metrics text (see gateway-groups.ts for why not its JSON).
 
 /** Below this, a slow gateway is assumed to ingest at least this many body bytes per second. */
 const ASSUMED_INGEST_BYTES_PER_SECOND = 2_000_000;
 const MIN_WINDOW_MS = 5000;
 const POLL_EVERY_MS = 500;
-
-export const PUSH_TIME_PREFIXES = ['push_time_seconds{', 'push_failure_time_seconds{'] as const;
-
-export interface PushTimeLines {
-  readonly status: number;
-  /** The lines of /metrics that start with one of PUSH_TIME_PREFIXES. */
-  readonly lines: readonly string[];
-  /** The gateway's `Date` header, to allow for a clock that differs from ours. */
-  readonly date: string | undefined;
-}
 
 export type ReadBackOutcome =
   | { readonly kind: 'stored'; readonly at: Date }
@@ -31,53 +26,6 @@ export type ReadBackOutcome =
  */
 export function readBackWindowMs(timeoutMs: number, bodyBytes: number): number {
   return Math.max(timeoutMs, MIN_WINDOW_MS + (bodyBytes * 1000) / ASSUMED_INGEST_BYTES_PER_SECOND);
-}
-
-/** The grouping key a `/metrics/job/<job>{/<name>/<value>}` path names, `@base64` values decoded. */
-export function groupOfPath(path: string): Record<string, string> {
-  const segments = path.replace(/^\/metrics\//, '').split('/');
-  const group: Record<string, string> = {};
-  for (let index = 0; index + 1 < segments.length; index += 2) {
-    const name = segments[index] ?? '';
-    const value = segments[index + 1] ?? '';
-    if (name.endsWith('@base64')) group[name.slice(0, -'@base64'.length)] = value === '=' ? '' : Buffer.from(value, 'base64url').toString('utf8');
-    else group[name] = decodeURIComponent(value);
-  }
-  return group;
-}
-
-const LABEL = /\s*([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"\s*,?/y;
-
-/** `name{a="x",b="y"} 1.7e+09` into its labels (unescaped) and value; undefined if it is not that. */
-function parseSampleLine(line: string): { labels: Record<string, string>; value: number } | undefined {
-  const labels: Record<string, string> = {};
-  LABEL.lastIndex = line.indexOf('{') + 1;
-  for (let match = LABEL.exec(line); match !== null; match = LABEL.exec(line)) {
-    labels[match[1] ?? ''] = (match[2] ?? '').replace(/\\(.)/g, (_escape, char: string) => (char === 'n' ? '\n' : char));
-    if (line[LABEL.lastIndex] === '}') break;
-  }
-  if (line[LABEL.lastIndex] !== '}') return undefined;
-  return { labels, value: Number(line.slice(LABEL.lastIndex + 1).trim().split(/\s+/)[0]) };
-}
-
-/** The group's push_time_seconds and push_failure_time_seconds, in ms. */
-function pushTimes(lines: readonly string[], group: Record<string, string>): { pushedMs: number; failedMs: number } | undefined {
-  let times: { pushedMs: number; failedMs: number } | undefined;
-  for (const line of lines) {
-    const sample = parseSampleLine(line);
-    if (sample === undefined || !sameGroup(sample.labels, group)) continue;
-    times ??= { pushedMs: 0, failedMs: 0 };
-    if (line.startsWith(PUSH_TIME_PREFIXES[0])) times.pushedMs = sample.value * 1000;
-    else times.failedMs = sample.value * 1000;
-  }
-  return times;
-}
-
-/** The gateway adds an empty `instance` to every group, and treats an empty label value as no label. */
-function sameGroup(series: Record<string, string>, group: Record<string, string>): boolean {
-  const present = (labels: Record<string, string>) =>
-    Object.entries(labels).filter(([, value]) => value !== '').sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return JSON.stringify(present(series)) === JSON.stringify(present(group));
 }
 
 /**
@@ -115,3 +63,47 @@ export async function readBackPush(
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_EVERY_MS, windowMs - elapsed)));
   }
 }
+
+export interface ReadBackContext {
+  readonly method: HttpMethod;
+  readonly url: string;
+  readonly path: string;
+  readonly attempt: number;
+  readonly attempts: number;
+  readonly attemptStarted: number;
+  readonly failure: AttemptFailure;
+  readonly transport: TransportOptions;
+  readonly bodyBytes: number;
+}
+
+/**
+ * The whole body went up and the answer did not come in time: the gateway may be storing it right
+ * now. Instead of sending it again, read the group's push time back until it shows the push, a
+ * refusal, or the window (long enough for a slow gateway to ingest this body) closes.
+ */
+export async function confirmByReadBack(get: (timeoutMs: number) => Promise<PushTimeLines>, context: ReadBackContext): Promise<{ readBack: string }> {
+  const { method, url, attempt, attempts, attemptStarted, failure, transport } = context;
+  const windowMs = readBackWindowMs(transport.timeoutMs, context.bodyBytes);
+  // The gateway takes its push time after parsing the body, so a push of this attempt is newer than its start.
+  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs, minGetTimeoutMs: transport.timeoutMs });
+  const elapsedMs = Date.now() - attemptStarted;
+  const noAnswer = `${failure.message} after receiving the whole body`;
+  if (outcome.kind === 'stored') {
+    const readBack = `${noAnswer}, but reading the group back shows it stored the push at ${outcome.at.toISOString()}; it was not sent again`;
+    transport.onAttempt?.({ attempt, attempts, method, url, problem: failure.message, elapsedMs, readBack });
+    return { readBack };
+  }
+  transport.onAttempt?.({ attempt, attempts, method, url, problem: failure.message, elapsedMs });
+  if (outcome.kind === 'refused') {
+    throw new CsvPushError(
+      'PUSH_REFUSED',
+      `${noAnswer}; reading the group back shows it refused the push at ${outcome.at.toISOString()} (push_failure_time_seconds): check the body with --dry-run | promtool check metrics`,
+    );
+  }
+  const notSent = 'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout for files this large';
+  if (outcome.kind === 'not-stored') {
+    throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and reading the group back for ${formatSeconds(outcome.checkedForMs)} more found no new push: it may still be stored later; ${notSent}`);
+  }
+  throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and the group could not be read back (${outcome.reason}): it may have been stored; ${notSent}`);
+}
+

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import type { BasicCredentials } from './gateway-url.js';
-import type { TlsOptions } from './http-client.js';
+import type { TlsOptions } from './options.js';
 
 /** Secrets and certificates come from files or the environment, never from flags that `ps` would show. */
 export interface TransportSecretsInput {

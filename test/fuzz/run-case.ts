@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { groupingPath } from '../../src/push/gateway-url.js';
+import { groupingPath } from '../../src/transport/gateway-url.js';
 import type { FuzzCase } from './cases.js';
 
 // One fuzz case against a real gateway: the same command line as --dry-run and as a push, and

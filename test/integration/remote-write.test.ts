@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseGatewayUrl } from '../../src/push/gateway-url.js';
+import { parseGatewayUrl } from '../../src/transport/gateway-url.js';
 import { RemoteWriteSender } from '../../src/remote-write/sender.js';
 import { seriesLabels } from '../../src/remote-write/series-labels.js';
 import { decodeRemoteWriteBody, type RemoteSeries } from '../../src/remote-write/write-request.js';

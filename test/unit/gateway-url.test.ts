@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayUrl, groupingPath, parseGatewayUrl, parseGroupingLabel, validateGroupingKey } from '../../src/push/gateway-url.js';
+import { displayUrl, groupingPath, parseGatewayUrl, parseGroupingLabel, validateGroupingKey } from '../../src/transport/gateway-url.js';
 
 describe('parseGatewayUrl', () => {
   it('adds http to host:port', () => {

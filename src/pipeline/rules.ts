@@ -1,0 +1,101 @@
+import { CsvPushError, usageError } from '../errors.js';
+import { skipReasonCounts } from '../metrics/row-findings.js';
+import type { RunReport } from '../report.js';
+import type { CsvOptions } from './options.js';
+import type { ReadRows } from './read-rows.js';
+
+// The rules on skipped and repeated rows (--strict, --max-skipped, a file whose every row is
+// skipped), in one place for every destination, so that they cannot drift apart.
+
+/**
+ * Checks the options of the rules before a row is read. A destination that streams rows out
+ * while they are read cannot keep the promise of --strict or of a --max-skipped bound (nothing is
+ * sent when too many rows are bad): it refuses them, pointing at the dry run that checks them.
+ * --max-skipped 100% promises nothing, so it is taken everywhere.
+ */
+export function checkRuleOptions(options: CsvOptions & { readonly dryRun?: boolean | undefined }, streams: boolean): void {
+  const bound = options.maxSkipped === undefined ? undefined : parseMaxSkipped(options.maxSkipped);
+  if (!streams || options.dryRun === true) return;
+  if (options.strict === true) {
+    throw usageError(
+      '--strict promises that nothing is sent when a row is bad, but --remote-write sends rows while it reads them; check the file first with --dry-run --strict (it reads every row and sends nothing), then send it without --strict',
+    );
+  }
+  if (bound !== undefined && !('percent' in bound && bound.percent === 100)) {
+    throw usageError(
+      '--max-skipped holds a run back when too many rows are skipped, but --remote-write sends rows while it reads them; check the file first with --dry-run --max-skipped, then send it without (--max-skipped 100% is taken: it only lets a file whose every row is skipped through)',
+    );
+  }
+}
+
+/**
+ * Runs every rule once the rows are read, before the destination may send (for a streaming
+ * destination, before its last batch). `unsent` says what was held back, for the message.
+ */
+export function checkRows(options: CsvOptions, read: ReadRows, report: RunReport, unsent = 'nothing was sent'): void {
+  checkStrict(options, report);
+  checkSkippedRows(options, read, report, unsent);
+}
+
+function checkStrict(options: CsvOptions, report: RunReport): void {
+  if (options.strict !== true) return;
+  const problems = report.rowsSkipped + report.duplicateRows;
+  if (problems === 0) return;
+  const parts = [
+    report.rowsSkipped > 0 ? `${report.rowsSkipped} row(s) would be skipped` : undefined,
+    report.duplicateRows > 0 ? `${report.duplicateRows} row(s) repeat an earlier row's labels` : undefined,
+  ].filter(Boolean);
+  throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was pushed. Fix the rows listed above, or drop --strict`, { report });
+}
+
+/** `--max-skipped` as a bound: a count of rows, or a share of a file's rows. */
+export type SkipBound = { readonly rows: number } | { readonly percent: number };
+
+export function parseMaxSkipped(given: number | string): SkipBound {
+  const text = String(given).trim();
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text);
+  const number = match === null ? Number.NaN : Number(match[1]);
+  if (match === null || (match[2] === '%' ? number > 100 : !Number.isInteger(number))) {
+    throw usageError(`--max-skipped must be a whole number of rows or a percentage up to 100% (e.g. 10 or 5%), not "${text}"`);
+  }
+  return match[2] === '%' ? { percent: number } : { rows: number };
+}
+
+/**
+ * Never clears a group by accident: a file that has data rows and skips every one of them fails,
+ * unless --max-skipped is 100%; and no file may skip more rows than --max-skipped allows.
+ */
+function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunReport, unsent: string): void {
+  const bound = options.maxSkipped === undefined ? undefined : parseMaxSkipped(options.maxSkipped);
+  const allAllowed = bound !== undefined && 'percent' in bound && bound.percent === 100;
+  // Counts by reason are over every file; with one file they are that file's.
+  const reasons = collected.files.length === 1 ? ` (${skipReasonCounts(report.skippedByReason)})` : '';
+  for (const { file, rowsRead, rowsSkipped } of collected.files) {
+    if (rowsSkipped === 0) continue;
+    if (rowsSkipped === rowsRead && !allAllowed) {
+      throw new CsvPushError(
+        'SKIPPED_ROWS',
+        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; ${unsent}. Fix the rows listed above, or pass --max-skipped 100% to ${report.remoteWrite === undefined ? 'push' : 'send'} anyway`,
+        { report },
+      );
+    }
+    const limit = bound === undefined ? undefined : 'rows' in bound ? bound.rows : (rowsRead * bound.percent) / 100;
+    if (limit !== undefined && rowsSkipped > limit) {
+      const share = `${((rowsSkipped / rowsRead) * 100).toFixed(1).replace(/\.0$/, '')}%`;
+      throw new CsvPushError(
+        'SKIPPED_ROWS',
+        `${file}: ${rowsSkipped} of its ${rowsRead} data rows skipped (${share}), more than --max-skipped ${String(options.maxSkipped).trim()} allows; nothing was sent. Fix the rows listed above, or raise --max-skipped`,
+        { report },
+      );
+    }
+  }
+}
+
+/** What sending a file whose rows were all skipped would do, for the message that refuses it. */
+function emptied(report: RunReport, files: number): string {
+  if (report.textfile !== undefined) return files === 1 ? 'writing no series would empty the textfile' : "the textfile would lose this file's series";
+  if (report.remoteWrite !== undefined) return 'there is nothing to send';
+  if (report.method === 'POST') return 'there is nothing left to push';
+  return files === 1 ? 'a PUT of no series would empty the group' : "a PUT would drop this file's series from the group";
+}
+
