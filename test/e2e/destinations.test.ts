@@ -158,6 +158,22 @@ describe('--remote-write to a real VictoriaMetrics', () => {
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain('error: --strict: 1 row(s) would be skipped');
   });
+
+  it('a file whose every row is skipped exits 2 and sends nothing, as a push and a dry run do; --max-skipped 100% lets it through', async () => {
+    const url = victoria.current().url;
+    const args = ['decimal_commas_all_skipped.csv', '--remote-write', url, '-m', 'all_skipped_rw', '--value-column', 'load'];
+    const refused = await runCli([...args, '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(
+      'error: decimal_commas_all_skipped.csv: all 2 data rows were skipped (2 with a value that is not a number), and there is nothing to send; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to send anyway',
+    );
+    expect(JSON.parse(refused.stdout)).toMatchObject({ ok: false, action: 'remote-write', rowsSkipped: 2, seriesPushed: 0, error: { code: 'SKIPPED_ROWS', exitCode: 2 } });
+    const dryRun = await runCli([...args, '--dry-run']);
+    expect(dryRun.code).toBe(2);
+    const anyway = await runCli([...args, '--max-skipped', '100%']);
+    expect(anyway.code, anyway.stderr).toBe(0);
+    expect(await exportVictoriaMetrics(url, '{__name__="all_skipped_rw"}', 0)).toEqual([]);
+  });
 });
 
 describe('--remote-write over https with basic auth (a real Prometheus behind its web config)', () => {
