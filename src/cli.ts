@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
-import { buildProgram, type CliOptions, type SharedNameOptions } from './cli/program.js';
+import { CommanderError, type Command } from 'commander';
+import { buildGroupCommands, type GroupCommandName, type GroupCommandOptions } from './cli/group-commands.js';
+import { buildProgram, buildPushCommand, type CliOptions, type SharedNameOptions } from './cli/program.js';
 import type { JsonError } from './cli/output.js';
 import { toPushOptions } from './cli/push-options.js';
 import { commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
 import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } from './cli/usage.js';
-import type { RunReport } from './index.js';
+import type { GroupingLabel, ReadProgress, RunReport } from './index.js';
+
+/** `csv-push groups -job x` is a groups command's mistake, not the push command's. */
+const GROUP_COMMANDS = new Set(['groups', 'prune']);
 
 // Only commander is loaded up front so that --help and usage errors answer fast;
 // the CSV and push machinery is imported once a run actually needs it.
@@ -22,43 +26,34 @@ export async function main(argv: string[]): Promise<void> {
   process.stdout.on('error', () => {});
   const redactor = redactorForEnvironment(process.env);
   const writeErr = (text: string): void => void process.stderr.write(redactor.redact(text));
-  if (argv[2] === 'groups' || argv[2] === 'prune') {
-    const { runGroupCommand } = await import('./cli/group-commands.js');
-    process.exitCode = await runGroupCommand(argv, version(), {
-      env: process.env,
-      cwd: process.cwd(),
-      writeOut: (text) => process.stdout.write(text),
-      writeErr,
-      redactor,
-    });
-    return;
-  }
+  const output = { writeOut: (text: string) => void process.stdout.write(text), writeErr };
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
-  const program = buildProgram(version(), process.env, parsed, { writeOut: (text) => process.stdout.write(text), writeErr });
+  const groupHeaders: string[] = [];
+  let groupCommand: { name: GroupCommandName; options: GroupCommandOptions } | undefined;
+  const push = buildPushCommand(version(), process.env, parsed, output);
+  const groupCommands = buildGroupCommands(process.env, output, (name, options) => (groupCommand = { name, options }), groupHeaders);
+  const program = buildProgram(version(), push, groupCommands, output);
+  let commandParsed: Command = push;
+  program.hook('preSubcommand', (_program, command) => {
+    commandParsed = command;
+  });
   // Known before parsing, so that a usage error is answered in JSON too (the output module, and
   // chalk with it, is loaded only then: usage errors answer fast).
   const usageFailed = async (message: string): Promise<void> => {
     process.exitCode = 2;
-    if (!optionGiven(argv, '--json')) return;
+    if (commandParsed !== push || !optionGiven(argv, '--json')) return;
     const { jsonSummary } = await import('./cli/output.js');
     const action = optionGiven(argv, '--delete') ? 'delete' : optionGiven(argv, '--dry-run') ? 'dry-run' : 'push';
     await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, { code: 'USAGE', message, exitCode: 2 })]);
   };
-  const oneDash = singleDashLongOption(argv, program);
+  const oneDash = GROUP_COMMANDS.has(argv[2] ?? '') ? undefined : singleDashLongOption(argv, push);
   if (oneDash !== undefined) {
     writeErr(`error: ${oneDash}\n(run csv-push --help for usage)\n`);
     await usageFailed(oneDash);
     return;
   }
-  let files: string[];
-  let options: CliOptions & SharedNameOptions;
-  let given: (option: keyof CliOptions) => boolean;
   try {
     program.parse(argv);
-    files = program.args;
-    options = { ...program.opts<CliOptions>(), ...parsed };
-    // Options with a default (--gateway, --method, --timeout ...) count as given only when typed.
-    given = (option) => program.getOptionValueSource(option) === 'cli';
   } catch (error) {
     if (error instanceof CommanderError) {
       const isHelpOrVersion = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
@@ -72,6 +67,15 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
+  if (groupCommand !== undefined) {
+    const { runGroupCommand } = await import('./cli/group-run.js');
+    process.exitCode = await runGroupCommand(groupCommand.name, groupCommand.options, groupHeaders, { env: process.env, cwd: process.cwd(), ...output, redactor });
+    return;
+  }
+  const files = push.args;
+  const options: CliOptions & SharedNameOptions = { ...push.opts<CliOptions>(), ...parsed };
+  // Options with a default (--gateway, --method, --timeout ...) count as given only when typed.
+  const given = (option: keyof CliOptions): boolean => push.getOptionValueSource(option) === 'cli';
   const gatewayHasPassword = redactor.addUrlUserInfo(options.remoteWrite ?? options.gateway);
   if (options.remoteWrite !== undefined) redactor.addUrlUserInfo(options.gateway);
   for (const header of options.httpHeaders) redactor.add(secretHeaderValue(header));
@@ -81,7 +85,7 @@ export async function main(argv: string[]): Promise<void> {
     await usageFailed(problem);
     return;
   }
-  const passwordOnCommandLine = gatewayHasPassword && (options.remoteWrite !== undefined || program.getOptionValueSource('gateway') === 'cli');
+  const passwordOnCommandLine = gatewayHasPassword && (options.remoteWrite !== undefined || given('gateway'));
   await run(files, options, redactor, passwordOnCommandLine);
 }
 
@@ -104,10 +108,13 @@ async function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<st
 }
 
 async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean): Promise<void> {
-  const [library, { Reporter, jsonSummary }, { transportFromOptions }] = await Promise.all([
-    import('./index.js'),
+  const [{ CsvPushError }, { chooseDestination }, { printDryRun }, { Reporter, jsonSummary }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
+    import('./errors.js'),
+    import('./destinations/choose.js'),
+    import('./destinations/dry-run.js'),
     import('./cli/output.js'),
     import('./cli/connection.js'),
+    import('./transport/gateway-url.js'),
   ]);
   const reporter = new Reporter({
     quiet: options.quiet === true,
@@ -146,73 +153,52 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
   try {
     // The PUSHGATEWAY_ variables are the gateway's: a remote-write receiver elsewhere never gets them.
     const remote = options.remoteWrite !== undefined;
-    const transport = await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, library, reporter, remote ? 'receiver' : 'gateway');
+    // A textfile is written, not sent: it takes no connection options (usage.ts refuses them).
+    const transport =
+      options.textfile === undefined
+        ? await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, reporter, remote ? 'receiver' : 'gateway')
+        : { timeoutMs: options.timeout * 1000, retries: options.retries };
     redactor.add(transport.bearerToken);
     if (transport.credentials !== undefined) redactor.addBasic(transport.credentials.username, transport.credentials.password);
-    const pushOptions = toPushOptions(files, options, library, process.stdin, {
+    const pushOptions = toPushOptions(files, options, parseGroupingLabel, process.stdin, {
       ...transport,
       onAttempt: (event) => {
         if (event.readBack !== undefined) readBackNotes.push(event.readBack);
         transport.onAttempt?.(event);
       },
     });
-    const onProgress = progress === undefined ? {} : { onProgress: (read: Parameters<typeof progress.update>[0]) => progress.update(read) };
-    const everySeries = { job: options.job, labels: pushOptions.groupingLabels as ReturnType<typeof library.parseGroupingLabel>[] };
-    if (options.textfile !== undefined) {
-      const prepared = await library.prepareTextfile({ ...pushOptions, ...onProgress, ...everySeries, textfile: options.textfile }).finally(() => progress?.stop());
-      report = prepared.report;
-      reporter.rowWarnings(report);
-      if (options.dryRun) {
-        const problem = await writeAllStdout([prepared.text]);
-        if (problem !== undefined) {
-          reporter.error(`could not write the textfile's text to standard output (${problem}); nothing was written`);
-          process.exitCode = 1;
-          return;
-        }
-      } else {
-        warnedRows = true;
-        report = await library.writePreparedTextfile(prepared);
+    const onProgress = progress === undefined ? {} : { onProgress: (read: ReadProgress) => progress.update(read) };
+    const chosen = await chooseDestination(options);
+    const started = await chosen
+      .start({
+        options: { ...pushOptions, ...onProgress, groupingLabels: pushOptions.groupingLabels as GroupingLabel[] },
+        textfile: options.textfile,
+        remoteWrite: options.remoteWrite,
+        timestampColumn: options.timestampColumn,
+        batchSize: options.batchSize,
+        dryRun: options.dryRun === true,
+        delete: options.delete === true,
+      })
+      .finally(() => progress?.stop());
+    report = started.report;
+    if (!options.delete) reporter.rowWarnings(report);
+    if (options.dryRun && started.dryRunChunks !== undefined) {
+      const problem = await printDryRun(started.dryRunChunks(), writeStdout);
+      if (problem !== undefined) {
+        reporter.error(`could not write ${options.textfile === undefined ? 'the exposition text' : "the textfile's text"} to standard output (${problem}); nothing was ${options.textfile === undefined ? 'sent' : 'written'}`);
+        process.exitCode = 1;
+        return;
       }
-    } else if (options.remoteWrite !== undefined) {
-      // Rows stream out while they are read, so their warnings come at the end.
-      report = await library
-        .remoteWriteCsv({
-          ...pushOptions,
-          ...onProgress,
-          ...everySeries,
-          remoteWrite: options.remoteWrite,
-          timestampColumn: options.timestampColumn,
-          batchSize: options.batchSize,
-          dryRun: options.dryRun === true,
-        })
-        .finally(() => progress?.stop());
-      reporter.rowWarnings(report);
-    } else if (options.delete) {
-      report = await library.deleteGroup({ ...pushOptions, job: pushOptions.job as string });
-    } else {
-      const prepared = await library
-        .preparePush({ ...pushOptions, ...(progress === undefined ? {} : { onProgress: (read) => progress.update(read) }) })
-        .finally(() => progress?.stop());
-      report = prepared.report;
-      reporter.rowWarnings(report);
-      if (options.dryRun) {
-        const problem = await writeAllStdout(prepared.body.chunks());
-        if (problem !== undefined) {
-          reporter.error(`could not write the exposition text to standard output (${problem}); nothing was sent`);
-          process.exitCode = 1;
-          return;
-        }
-      } else {
-        warnedRows = true;
-        report = await library.sendPush(prepared);
-      }
+    } else if (started.send !== undefined) {
+      warnedRows = true;
+      report = await started.send();
     }
     reporter.summary(report);
     reporter.pushStepSummary(report);
     process.exitCode = 0;
     await printJson(report, undefined);
   } catch (error) {
-    if (!(error instanceof library.CsvPushError)) {
+    if (!(error instanceof CsvPushError)) {
       reporter.error(`unexpected failure, please report it: ${error instanceof Error ? (options.verbose ? error.stack : error.message) : String(error)}`);
       reporter.pushStepSummary(report, String(error));
       process.exitCode = 1;

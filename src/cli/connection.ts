@@ -49,11 +49,12 @@ export async function transportFromOptions(
   options: ConnectionCliOptions,
   httpHeaders: readonly string[],
   env: NodeJS.ProcessEnv,
-  library: Pick<typeof import('../index.js'), 'readTransportSecrets' | 'parseHeader'>,
   reporter: Reporter,
   /** Who is at the other end, for the --insecure warning. */
   peer = 'gateway',
 ): Promise<TransportOptions> {
+  // Loaded only for a destination reached over the network: --textfile never reads these.
+  const library = await import('../transport/transport-files.js');
   const secrets = await library.readTransportSecrets({
     username: options.username ?? nonEmpty(env.PUSHGATEWAY_USERNAME),
     password: nonEmpty(env.PUSHGATEWAY_PASSWORD),

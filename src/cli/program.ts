@@ -33,7 +33,7 @@ Examples:
   $ csv-push history.csv --remote-write http://vm:8428/api/v1/write --timestamp-column time --value-column load
   $ csv-push big.csv --remote-write https://mimir/api/v1/push -H "X-Scope-OrgID: team-a" --batch-size 2000
 
-Other commands (name them first; push a CSV file called groups or prune as ./groups):
+Other commands (name them first; push a CSV file called push, groups or prune as ./groups):
   $ csv-push groups [--job j] [--label name=value] [--older-than 1d] [--json]   list the gateway's groups
   $ csv-push prune --older-than 7d [--dry-run] [--job j] [--label name=value]   delete groups not pushed for that long
   (csv-push groups --help and csv-push prune --help show every option)
@@ -102,13 +102,9 @@ function pushMethod(text: string): 'put' | 'post' {
   return method;
 }
 
-export function buildProgram(
-  version: string,
-  env: NodeJS.ProcessEnv,
-  parsed: SharedNameOptions,
-  output: ProgramOutput,
-): Command {
-  const program = new Command('csv-push')
+/** The push command: the default, so `csv-push data.csv --job j` and `csv-push push data.csv --job j` are the same run. */
+export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed: SharedNameOptions, output: ProgramOutput): Command {
+  const program = new Command('push')
     .on('option:no-header', () => {
       parsed.csvHeader = false;
     })
@@ -151,9 +147,27 @@ export function buildProgram(
     .option('-q, --quiet', 'print errors only')
     .option('--verbose', 'show every attempt, every warning, and stack traces')
     .version(version, '-V, --version')
+    // The default command: `push` may be named or left out.
+    .configureHelp({ commandUsage: () => 'csv-push [push] [options] [files...]' })
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError('(run csv-push --help for usage)')
     .exitOverride()
     .configureOutput(output);
 }
 
+
+/**
+ * The one program: `push` is the default command, so a run names it or not; `groups` and `prune`
+ * are named first. The root has no help of its own: `csv-push --help` is the push command's.
+ */
+export function buildProgram(version: string, push: Command, others: readonly Command[], output: ProgramOutput): Command {
+  const program = new Command('csv-push')
+    .helpOption(false)
+    .helpCommand(false)
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput(output);
+  program.addCommand(push, { isDefault: true });
+  for (const command of others) program.addCommand(command);
+  return program;
+}

@@ -6,7 +6,7 @@ import type { CliOptions, SharedNameOptions } from './program.js';
 export function toPushOptions(
   files: string[],
   options: CliOptions & SharedNameOptions,
-  library: Pick<typeof import('../index.js'), 'parseGroupingLabel'>,
+  parseGroupingLabel: typeof import('../index.js').parseGroupingLabel,
   stdin: Readable,
   transport: TransportOptions,
 ): PreparePushOptions {
@@ -14,7 +14,7 @@ export function toPushOptions(
     sources: files.map((file): CsvSource => (file === '-' ? { name: 'standard input', stream: stdin } : { path: file })),
     job: options.job,
     gateway: options.gateway,
-    groupingLabels: (options.label ?? []).map(library.parseGroupingLabel),
+    groupingLabels: (options.label ?? []).map(parseGroupingLabel),
     metric: options.metric,
     description: options.description,
     valueColumns: options.valueColumn ?? [],

@@ -1,7 +1,10 @@
 import type { GaugeRegistry } from '../metrics/gauges.js';
+import type { CsvOptions } from '../pipeline/options.js';
 import type { DestinationMapping, RowSink } from '../pipeline/read-rows.js';
 import type { Landed } from '../pipeline/report.js';
 import type { RunReport } from '../report.js';
+import type { GroupingLabel } from '../transport/gateway-url.js';
+import type { TransportOptions } from '../transport/options.js';
 
 // The one small interface every destination implements. The pipeline reads the rows, runs the
 // rules on skipped and repeated rows, and only then hands the destination what it takes: either
@@ -49,4 +52,37 @@ export interface StreamDestination<Family> extends DestinationBase {
   finish(): Promise<StreamLanded>;
   /** Waits for the batches on their way, sending nothing more (the run failed). */
   abandon(): Promise<StreamLanded>;
+}
+
+/** What the command line asks of a destination: the rows, where they go, and whether to send. */
+export interface RunRequest {
+  /** The other destinations take `job` and `groupingLabels` as labels on every series. */
+  readonly options: CsvOptions & {
+    readonly job?: string | undefined;
+    readonly gateway?: string | undefined;
+    readonly groupingLabels: readonly GroupingLabel[];
+    readonly method?: 'put' | 'post' | 'PUT' | 'POST' | undefined;
+    readonly transport?: Partial<TransportOptions> | undefined;
+  };
+  readonly textfile?: string | undefined;
+  readonly remoteWrite?: string | undefined;
+  readonly timestampColumn?: string | undefined;
+  readonly batchSize?: number | undefined;
+  readonly dryRun: boolean;
+  readonly delete: boolean;
+}
+
+/** A run whose rows are read and checked. */
+export interface StartedRun {
+  /** The report as it stands: before sending, or at the end for a destination that streams. */
+  readonly report: RunReport;
+  /** What a dry run prints on stdout; undefined for a destination that prints nothing. */
+  readonly dryRunChunks: (() => Iterable<Uint8Array | string>) | undefined;
+  /** Sends what was prepared; undefined when it is sent already (streamed) or there is nothing to send. */
+  readonly send: (() => Promise<RunReport>) | undefined;
+}
+
+/** How the command line runs a destination: one call, whichever it is. */
+export interface DestinationEntry {
+  start(request: RunRequest): Promise<StartedRun>;
 }

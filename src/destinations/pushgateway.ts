@@ -16,7 +16,7 @@ import {
 } from '../transport/gateway-url.js';
 import { transportWithDefaults, type TransportOptions } from '../transport/options.js';
 import { sendToGateway } from '../transport/send.js';
-import type { AttemptTally, RegistryDestination } from './destination.js';
+import type { AttemptTally, DestinationEntry, RegistryDestination } from './destination.js';
 
 // The Pushgateway: the whole file in one PUT or POST to the group's path; DELETE for --delete.
 
@@ -167,3 +167,12 @@ export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
     durationMs: Math.round(Date.now() - started),
   };
 }
+
+/** The command line's way in: a push (its dry run prints the body), or --delete. */
+export const entry: DestinationEntry = {
+  async start({ options, dryRun, delete: isDelete }) {
+    if (isDelete) return { report: await deleteGroup({ ...options, job: options.job as string }), dryRunChunks: undefined, send: undefined };
+    const prepared = await preparePush(options);
+    return { report: prepared.report, dryRunChunks: () => prepared.body.chunks(), send: dryRun ? undefined : () => sendPush(prepared) };
+  },
+};

@@ -6,7 +6,7 @@ import type { RunReport } from '../report.js';
 import { displayUrl, parseGatewayUrl, validateGroupingKey, type GroupingLabel } from '../transport/gateway-url.js';
 import { transportWithDefaults, type TransportOptions } from '../transport/options.js';
 import type { RemoteFamily } from '../remote-write/sink.js';
-import type { StreamDestination, StreamLanded } from './destination.js';
+import type { DestinationEntry, StreamDestination, StreamLanded } from './destination.js';
 
 // Prometheus remote write: samples stream out in batches while the rows are read.
 
@@ -77,3 +77,11 @@ async function remoteWrite(options: RemoteWriteCsvOptions, started: number): Pro
     abandon: async () => landed(await sender.settle()),
   };
 }
+
+/** The command line's way in: rows stream out while they are read, so the report comes at the end; a dry run prints nothing. */
+export const entry: DestinationEntry = {
+  async start({ options, remoteWrite: url, timestampColumn, batchSize, dryRun }) {
+    const report = await remoteWriteCsv({ ...options, labels: options.groupingLabels, remoteWrite: url as string, timestampColumn, batchSize, dryRun });
+    return { report, dryRunChunks: undefined, send: undefined };
+  },
+};

@@ -4,7 +4,7 @@ import { prepareRun, sendPrepared } from '../pipeline/run.js';
 import type { RunReport } from '../report.js';
 import { checkTextfilePath, writeTextfile } from '../textfile/write-textfile.js';
 import { validateGroupingKey, type GroupingLabel } from '../transport/gateway-url.js';
-import type { RegistryDestination } from './destination.js';
+import type { DestinationEntry, RegistryDestination } from './destination.js';
 
 // A .prom file for node_exporter's textfile collector, replaced atomically.
 
@@ -73,3 +73,11 @@ export async function writePreparedTextfile(prepared: PreparedTextfile): Promise
 export async function textfileCsv(options: TextfileCsvOptions): Promise<RunReport> {
   return writePreparedTextfile(await prepareTextfile(options));
 }
+
+/** The command line's way in: its dry run prints the text the file would hold. */
+export const entry: DestinationEntry = {
+  async start({ options, textfile: path, dryRun }) {
+    const prepared = await prepareTextfile({ ...options, labels: options.groupingLabels, textfile: path as string });
+    return { report: prepared.report, dryRunChunks: () => [prepared.text], send: dryRun ? undefined : () => writePreparedTextfile(prepared) };
+  },
+};
