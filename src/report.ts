@@ -1,5 +1,10 @@
 import type { DuplicateRow, SkipReason, SkippedRow } from './metrics/row-findings.js';
-import type { GroupingLabel } from './transport/gateway-url.js';
+
+/** One label of a grouping key (or, for the destinations without one, a label on every series). */
+export interface GroupingLabel {
+  readonly name: string;
+  readonly value: string;
+}
 
 /** What a run did, for the summary line, `--json`, and library callers. */
 export interface RunReport {

@@ -1,10 +1,9 @@
 import { usageError } from '../errors.js';
+import type { GroupingLabel } from '../report.js';
 import { isValidLabelName } from '../metrics/names.js';
 
-export interface GroupingLabel {
-  readonly name: string;
-  readonly value: string;
-}
+// Defined beside the report, which names it too, so that the report needs nothing of the transport.
+export type { GroupingLabel } from '../report.js';
 
 export interface BasicCredentials {
   readonly username: string;

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, FIXTURES } from '../helpers/cli.js';
+import { useGateway } from '../helpers/pushgateway.js';
+import { useVictoriaMetrics } from '../helpers/receivers.js';
+
+// Start-up stays lean: a run loads only its own destination's modules. Node's public module
+// hooks (module.register, from an --import) record every module the run resolves.
+
+const work = mkdtempSync(join(tmpdir(), 'csv-push-modules-'));
+
+const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.MODULE_LOG, resolved.url + '\\n');
+  return resolved;
+}`;
+const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
+
+let runs = 0;
+
+/** Runs the CLI and returns its exit code and the modules it loaded: package names, node: builtins, and files under dist/. */
+function modulesOf(args: readonly string[]): { code: number | null; stderr: string; modules: string[] } {
+  const log = join(work, `run-${++runs}.log`);
+  const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, ...args], {
+    cwd: FIXTURES,
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', MODULE_LOG: log },
+    encoding: 'utf8',
+  });
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  const modules = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? /\/dist\/(.+)$/.exec(url)?.[1] ?? url);
+  return { code: result.status, stderr: result.stderr, modules: [...new Set(modules)] };
+}
+
+const REMOTE_WRITE = ['protobufjs', 'snappyjs', 'remote-write/sender.js', 'remote-write/write-request.js', 'destinations/remote-write.js'];
+const GATEWAY_TRANSPORT = ['node:http', 'node:https', 'transport/send.js', 'transport/request.js', 'transport/transport-files.js', 'destinations/pushgateway.js'];
+
+describe('the modules a run loads', () => {
+  const { gateway, uniqueJob } = useGateway();
+  const victoria = useVictoriaMetrics();
+
+  it('a Pushgateway push loads the gateway transport and none of remote write or the textfile', () => {
+    const run = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.modules).toEqual(expect.arrayContaining(['node:http', 'transport/send.js', 'destinations/pushgateway.js', 'prom-client']));
+    for (const module of [...REMOTE_WRITE, 'destinations/textfile.js', 'textfile/write-textfile.js', 'node:https', 'cli-progress']) {
+      expect(run.modules, module).not.toContain(module);
+    }
+  });
+
+  it('--textfile loads neither the gateway transport nor remote write', () => {
+    const run = modulesOf(['example_data.csv', '--textfile', join(work, 'example.prom'), '-q']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.modules).toEqual(expect.arrayContaining(['destinations/textfile.js', 'textfile/write-textfile.js']));
+    for (const module of [...REMOTE_WRITE, ...GATEWAY_TRANSPORT]) expect(run.modules, module).not.toContain(module);
+  });
+
+  it('--remote-write loads remote write and not the Pushgateway destination or the textfile', () => {
+    const run = modulesOf(['example_data.csv', '--remote-write', victoria.current().url, '-q']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.modules).toEqual(expect.arrayContaining(REMOTE_WRITE));
+    for (const module of ['destinations/pushgateway.js', 'destinations/textfile.js', 'textfile/write-textfile.js']) expect(run.modules, module).not.toContain(module);
+  });
+
+  it('--help and a usage error load commander and the command line, not the library', () => {
+    for (const args of [['--help'], ['example_data.csv']]) {
+      const run = modulesOf(args);
+      expect(run.modules, args.join(' ')).toContain('commander');
+      for (const module of ['chalk', 'csv-parse', 'prom-client', 'index.js', 'pipeline/run.js', 'node:http', 'destinations/choose.js']) {
+        expect(run.modules, `${args.join(' ')}: ${module}`).not.toContain(module);
+      }
+    }
+  });
+});
