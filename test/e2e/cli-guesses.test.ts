@@ -1,16 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { answer, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { answer, useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { useGateway } from '../helpers/pushgateway.js';
 
 const { gateway, uniqueJob } = useGateway();
 
 describe('the command line meets users where they guess', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
 
   it('--method takes any case', async () => {
     const job = uniqueJob();
@@ -67,7 +64,7 @@ describe('the command line meets users where they guess', () => {
 
   it('retries only 429, 500, 502, 503 and 504, and shortens an answer that is not a gateway’s', async () => {
     const html = `<!DOCTYPE html><html><head><title>501 Not Implemented</title></head><body>${'<p>nginx</p>'.repeat(200)}</body></html>`;
-    server = await startFaultServer((attempt, request, response) => {
+    server = await faultServer((attempt, request, response) => {
       response.writeHead(501, { 'content-type': 'text/html' });
       response.end(html);
     });
@@ -80,7 +77,7 @@ describe('the command line meets users where they guess', () => {
     await server.close();
 
     const long = 'x'.repeat(2000);
-    server = await startFaultServer(answer(404, long));
+    server = await faultServer(answer(404, long));
     const longAnswer = await runCli(['disk-usage.csv', '-j', 'x', '-g', server.url, '-m', 'disk', '--value-column', 'used_bytes']);
     expect(longAnswer.stderr).toContain('HTTP 404 Not Found: the answer is 2000 characters (xxxx');
     expect(longAnswer.stderr).toContain("…), not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway");
@@ -90,19 +87,18 @@ describe('the command line meets users where they guess', () => {
 
     // The gateway's own kind of answer (Go's http.Error) may run long for a clash of many series: kept, up to 1,000 characters.
     const clash = `pushed metrics are invalid or inconsistent with existing metrics: ${'* collected metric "x" is not a GAUGE '.repeat(40)}`;
-    server = await startFaultServer(answer(400, clash, { 'content-type': 'text/plain; charset=utf-8' }));
+    server = await faultServer(answer(400, clash, { 'content-type': 'text/plain; charset=utf-8' }));
     const gatewayAnswer = await runCli(['disk-usage.csv', '-j', 'x', '-g', server.url, '-m', 'disk', '--value-column', 'used_bytes']);
     expect(gatewayAnswer.stderr).toContain(`HTTP 400 Bad Request: ${clash.trim().slice(0, 1000)}… (${clash.trim().length} characters in all)`);
     expect(gatewayAnswer.stderr).not.toContain('may not be a Pushgateway');
     await server.close();
 
     for (const status of [429, 500, 502, 503, 504, 501, 505, 400, 409]) {
-      server = await startFaultServer(answer(status, 'nope'));
+      server = await faultServer(answer(status, 'nope'));
       const result = await runCli(['disk-usage.csv', '-j', 'x', '-g', server.url, '--retries', '1', '--json', '-q'], { env: {} });
       expect(result.code).toBe(1);
       expect(server.requests.length, `HTTP ${status}`).toBe([429, 500, 502, 503, 504].includes(status) ? 2 : 1);
       await server.close();
     }
-    server = undefined;
   });
 });

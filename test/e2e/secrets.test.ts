@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'csv-push-secrets-'));
 
@@ -18,11 +18,8 @@ const basicForms = (user: string, password: string): string[] => {
 };
 
 describe('secrets in what csv-push prints', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
 
   it('never prints a gateway password with /, @, : or percent-encoding, from --gateway or PUSHGATEWAY_URL', async () => {
     const gateways = [
@@ -46,7 +43,7 @@ describe('secrets in what csv-push prints', () => {
 
   it('hides credentials that a gateway or proxy echoes back in its error page', async () => {
     // Some proxies answer 401 with the request's headers in the page: the one thing a real gateway never does.
-    server = await startFaultServer((_attempt, request, response) => {
+    server = await faultServer((_attempt, request, response) => {
       response.writeHead(401, { 'content-type': 'text/plain' });
       response.end(`denied; you sent ${JSON.stringify(request.headers)}\nAuthorization: ${request.headers.authorization ?? ''}\n`);
     });
@@ -75,7 +72,7 @@ describe('secrets in what csv-push prints', () => {
   });
 
   it('warns, even with -q, that ps shows a password or credential header given on the command line', async () => {
-    server = await startFaultServer((_attempt, _request, response) => response.end());
+    server = await faultServer((_attempt, _request, response) => response.end());
     const inUrl = await runCli(['example_data.csv', '-j', 'ps', '-q', '-g', server.url.replace('//', '//alice:SECRET@')]);
     expect(inUrl.code).toBe(0);
     expect(inUrl.stderr).toBe(
@@ -94,7 +91,7 @@ describe('secrets in what csv-push prints', () => {
   });
 
   it('keeps the --insecure warning with -q', async () => {
-    server = await startFaultServer((_attempt, _request, response) => response.end());
+    server = await faultServer((_attempt, _request, response) => response.end());
     const result = await runCli(['example_data.csv', '-j', 'i', '-g', server.url, '--insecure', '-q']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("warning: --insecure: the gateway's TLS certificate is not verified; anyone in between can read and change the push\n");

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { hang, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { hang, useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { useGateway } from '../helpers/pushgateway.js';
 
 const { gateway, uniqueJob } = useGateway();
@@ -28,11 +28,8 @@ async function storedPuts(): Promise<number> {
 }
 
 describe('a gateway slower to answer than --timeout', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
 
   it('confirms a push whose ingest outlasted --timeout by reading the group back, sends it once, and exits 0', async () => {
     const job = uniqueJob();
@@ -49,7 +46,7 @@ describe('a gateway slower to answer than --timeout', () => {
 
   it('does not send again to a gateway that took the body and never answered, and exits 1 when the group shows no push', async () => {
     const startedAt = Date.now() / 1000;
-    server = await startFaultServer((attempt, request, response) => {
+    server = await faultServer((attempt, request, response) => {
       if (request.method === 'PUT') return hang(attempt, request, response);
       // The group exists, pushed before this run: the read-back must compare times, not look for the group.
       response.end(`push_time_seconds{instance="",job="quiet"} ${startedAt - 60}\npush_failure_time_seconds{instance="",job="quiet"} 0\n`);

@@ -1,18 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { answer, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { answer, useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 
 const SECRETS = ['hunter2-pw', 'tok-SECRET-42', 'Bearer tok-SECRET-42', 'aHVudGVy'];
 
 describe('csv-push transport options from the command line', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
   const dir = mkdtempSync(join(tmpdir(), 'csv-push-e2e-'));
 
   function expectNoSecrets(text: string): void {
@@ -21,7 +18,7 @@ describe('csv-push transport options from the command line', () => {
   }
 
   it('sends basic auth from PUSHGATEWAY_USERNAME and PUSHGATEWAY_PASSWORD, and never prints it', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     const result = await runCli(['example_data.csv', '-j', 'auth', '-g', server.url, '--verbose', '--json'], {
       env: { PUSHGATEWAY_USERNAME: 'alice', PUSHGATEWAY_PASSWORD: 'hunter2-pw' },
     });
@@ -32,7 +29,7 @@ describe('csv-push transport options from the command line', () => {
   });
 
   it('reads a password file and a bearer token file', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     writeFileSync(join(dir, 'pw'), 'hunter2-pw\n');
     writeFileSync(join(dir, 'token'), 'tok-SECRET-42\n');
     await runCli(['example_data.csv', '-j', 'a', '-g', server.url, '--username', 'alice', '--password-file', join(dir, 'pw')]);
@@ -44,7 +41,7 @@ describe('csv-push transport options from the command line', () => {
   });
 
   it('keeps secrets out of failures too', async () => {
-    server = await startFaultServer(answer(401, 'Unauthorized'));
+    server = await faultServer(answer(401, 'Unauthorized'));
     const result = await runCli(['example_data.csv', '-j', 'a', '-g', server.url, '--json', '--verbose', '-H', 'X-Api-Key: tok-SECRET-42'], {
       env: { PUSHGATEWAY_BEARER_TOKEN: 'tok-SECRET-42' },
     });
@@ -58,7 +55,7 @@ describe('csv-push transport options from the command line', () => {
   });
 
   it('sends -H headers and --gzip bodies', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     const result = await runCli(['example_data.csv', '-j', 'h', '-g', server.url, '-H', 'X-Scope-OrgID: tenant-1', '--gzip']);
     expect(result.code).toBe(0);
     expect(server.requests[0]?.headers).toMatchObject({ 'x-scope-orgid': 'tenant-1', 'content-encoding': 'gzip' });
@@ -80,13 +77,13 @@ describe('csv-push transport options from the command line', () => {
   });
 
   it('warns on every run with --insecure', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     const result = await runCli(['example_data.csv', '-j', 'i', '-g', server.url, '--insecure']);
     expect(result.stderr).toContain("warning: --insecure: the gateway's TLS certificate is not verified");
   });
 
   it('shows retries as they happen and exits 1 when they run out', async () => {
-    server = await startFaultServer(answer(503, 'down for maintenance'));
+    server = await faultServer(answer(503, 'down for maintenance'));
     const result = await runCli(['example_data.csv', '-j', 'r', '-g', server.url, '--retries', '1']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/warning: attempt 1\/2 failed after \d+ ms: HTTP 503 Service Unavailable; retrying in \d+ ms/);

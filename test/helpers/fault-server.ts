@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** What the fault server does with the n-th request (1-based). */
 export type FaultPlan = (attempt: number, request: IncomingMessage, response: ServerResponse) => void;
@@ -41,6 +42,22 @@ export async function startFaultServer(plan: FaultPlan): Promise<FaultServer> {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * Fault servers for the tests of a describe block: the function it returns starts one, and every
+ * server started in a test is closed after that test.
+ */
+export function useFaultServer(): (plan: FaultPlan) => Promise<FaultServer> {
+  const started: FaultServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return async (plan) => {
+    const server = await startFaultServer(plan);
+    started.push(server);
+    return server;
   };
 }
 

@@ -1,10 +1,10 @@
 import { request as httpRequest } from 'node:http';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { deleteGroup, preparePush, pushCsv, sendPush, type PushCsvOptions } from '../../src/index.js';
 import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
-import { startPushgateway, useGateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { useGateway } from '../helpers/pushgateway.js';
 
 const { gateway, uniqueJob } = useGateway();
 
@@ -267,21 +267,5 @@ describe('pushing a CSV to a real Pushgateway', () => {
     const job = uniqueJob();
     await push({ sources: [{ path: fixture('messy_header.csv') }], job, metric: 'messy' });
     expect((await gateway.group({ job }))?.metrics.messy?.samples[0]?.labels).toEqual({ Host_Name: 'web-1', _2xx: '10', rate_: '0.5' });
-  });
-});
-
-describe('a gateway behind a path prefix', () => {
-  let prefixed: RunningGateway;
-  beforeAll(async () => {
-    prefixed = await startPushgateway({ args: ['--web.route-prefix=/pgw'], prefix: '/pgw' });
-  });
-  afterAll(async () => {
-    await prefixed?.stop();
-  });
-
-  it('keeps the prefix of the gateway URL', async () => {
-    const report = await pushCsv({ gateway: prefixed.url, job: 'prefixed', sources: [{ path: fixture('example_data.csv') }] });
-    expect(report.gateway).toBe(prefixed.url);
-    expect((await prefixed.group({ job: 'prefixed' }))?.metrics.example_data?.samples).toHaveLength(3);
   });
 });

@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseGatewayUrl } from '../../src/transport/gateway-url.js';
 import { RemoteWriteSender } from '../../src/remote-write/sender.js';
 import { seriesLabels } from '../../src/remote-write/series-labels.js';
 import { decodeRemoteWriteBody, type RemoteSeries } from '../../src/remote-write/write-request.js';
-import { answer, hang, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { answer, hang, useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { failure } from '../helpers/failure.js';
 import { exportVictoriaMetrics, queryPrometheus, sortSamples, usePrometheus, useVictoriaMetrics } from '../helpers/receivers.js';
 
@@ -100,14 +100,11 @@ describe('remote write to a real VictoriaMetrics', () => {
 });
 
 describe('remote write requests, as a receiver sees them', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
 
   it('POSTs snappy-compressed protobuf with the remote write 1.0 headers and the transport headers', async () => {
-    server = await startFaultServer(answer(204));
+    server = await faultServer(answer(204));
     const { series } = rows(3, (index) => 1000 * index);
     const sender = new RemoteWriteSender(
       parseGatewayUrl(`${server.url.replace('http://', 'http://alice:pw@')}/prefix/api/v1/write`, '--remote-write'),
@@ -134,7 +131,7 @@ describe('remote write requests, as a receiver sees them', () => {
   });
 
   it('retries 429 and 5xx answers, honouring Retry-After', async () => {
-    server = await startFaultServer((attempt, request, response) => {
+    server = await faultServer((attempt, request, response) => {
       const plans = [answer(429, 'slow down', { 'retry-after': '0' }), answer(503, 'busy'), answer(204)];
       (plans[attempt - 1] ?? answer(204))(attempt, request, response);
     });
@@ -146,7 +143,7 @@ describe('remote write requests, as a receiver sees them', () => {
   });
 
   it('sends a batch again when its answer does not come in time (a receiver takes the same samples twice as once)', async () => {
-    server = await startFaultServer((attempt, request, response) => (attempt === 1 ? hang : answer(204))(attempt, request, response));
+    server = await faultServer((attempt, request, response) => (attempt === 1 ? hang : answer(204))(attempt, request, response));
     const { series } = rows(2, () => 0);
     const sender = new RemoteWriteSender(parseGatewayUrl(server.url, '--remote-write'), { timeoutMs: 500, retries: 1, backoffMs: 10 }, 10);
     for (const one of series) await sender.add(one);
@@ -156,7 +153,7 @@ describe('remote write requests, as a receiver sees them', () => {
   });
 
   it('stops at a refused batch, saying which, and counts what was already stored', async () => {
-    server = await startFaultServer((attempt, request, response) =>
+    server = await faultServer((attempt, request, response) =>
       (attempt <= 2 ? answer(204) : answer(400, 'out of bounds: sample too old'))(attempt, request, response),
     );
     const { series } = rows(10, () => 0);
@@ -174,7 +171,7 @@ describe('remote write requests, as a receiver sees them', () => {
 
   it('makes the reader wait while a batch is on its way, so rows do not pile up', async () => {
     let release: () => void = () => undefined;
-    server = await startFaultServer((attempt, request, response) => {
+    server = await faultServer((attempt, request, response) => {
       if (attempt === 1) release = () => answer(204)(attempt, request, response);
       else answer(204)(attempt, request, response);
     });
@@ -198,7 +195,7 @@ describe('remote write requests, as a receiver sees them', () => {
 
   it('with two requests allowed at once, sends the next batch before the first is answered, and a third only after', async () => {
     const held: (() => void)[] = [];
-    server = await startFaultServer((attempt, request, response) => {
+    server = await faultServer((attempt, request, response) => {
       held.push(() => answer(204)(attempt, request, response));
     });
     const { series } = rows(6, () => 0);
@@ -226,10 +223,9 @@ describe('remote write requests, as a receiver sees them', () => {
   });
 
   it('says where to point --remote-write when nothing listens there', async () => {
-    server = await startFaultServer(answer(204));
+    server = await faultServer(answer(204));
     const url = server.url;
     await server.close();
-    server = undefined;
     const sender = new RemoteWriteSender(parseGatewayUrl(url, '--remote-write'), transport, 1);
     const error = await failure(Promise.resolve(sender.add(rows(1, () => 0).series[0] as RemoteSeries)).then(() => sender.finish()));
     expect(error.message).toMatch(/^cannot reach the remote-write receiver at http:\/\/127\.0\.0\.1:\d+: connection refused; is the remote-write receiver running there\? Set --remote-write$/);

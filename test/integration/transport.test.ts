@@ -1,10 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { pushCsv, readTransportSecrets, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
+import { pushCsv, type AttemptEvent, type PushCsvOptions } from '../../src/index.js';
 import { failure } from '../helpers/failure.js';
 import { fixture } from '../helpers/fixtures.js';
-import { answer, hang, reset, startFaultServer, type FaultServer } from '../helpers/fault-server.js';
+import { answer, hang, reset, useFaultServer, type FaultServer } from '../helpers/fault-server.js';
 import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
 import { startSecuredGateway } from '../helpers/secured-gateway.js';
 import { makePki, type TestPki } from '../helpers/tls.js';
@@ -16,36 +16,31 @@ beforeAll(() => {
   pki = makePki();
 });
 
-describe('a gateway behind basic auth', () => {
-  let gateway: RunningGateway;
+// Secured gateways are tested through the CLI users run (test/e2e/transport-real-gateway.test.ts);
+// here only what the library shows beyond it: how many attempts a caller's onAttempt sees, and
+// the report's address without the URL's credentials.
+describe('secured gateways, at the library level', () => {
+  let basicAuth: RunningGateway;
+  let tls: RunningGateway;
   beforeAll(async () => {
-    gateway = await startSecuredGateway(pki, { alicePassword: 's3cret pass' });
+    [basicAuth, tls] = await Promise.all([startSecuredGateway(pki, { alicePassword: 's3cret pass' }), startSecuredGateway(pki, { tls: true })]);
   });
   afterAll(async () => {
-    await gateway?.stop();
+    await Promise.all([basicAuth?.stop(), tls?.stop()]);
   });
 
-  it('pushes with credentials from the URL', async () => {
-    const url = gateway.url.replace('http://', 'http://alice:s3cret%20pass@');
+  it('reports the gateway without the credentials of its URL', async () => {
+    const url = basicAuth.url.replace('http://', 'http://alice:s3cret%20pass@');
     const report = await pushCsv({ gateway: url, job: 'url_auth', sources: example });
-    expect(report.gateway).toBe(gateway.url);
-    expect((await gateway.group({ job: 'url_auth' }))?.metrics.example_data?.samples).toHaveLength(3);
-  });
-
-  it('pushes with credentials read from a password file', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const passwordFile = `${pki.dir}/password`;
-    writeFileSync(passwordFile, 's3cret pass\n');
-    const secrets = await readTransportSecrets({ username: 'alice', passwordFile });
-    await pushCsv({ gateway: gateway.url, job: 'file_auth', sources: example, transport: { credentials: secrets.credentials } });
-    expect(await gateway.group({ job: 'file_auth' })).toBeDefined();
+    expect(report.gateway).toBe(basicAuth.url);
+    expect((await basicAuth.group({ job: 'url_auth' }))?.metrics.example_data?.samples).toHaveLength(3);
   });
 
   it('a wrong password fails with the 401 named, once, and no secret in the message', async () => {
     const attempts: AttemptEvent[] = [];
     const error = await failure(
       pushCsv({
-        gateway: gateway.url,
+        gateway: basicAuth.url,
         job: 'bad_auth',
         sources: example,
         transport: { credentials: { username: 'alice', password: 'wrong-Pa55' }, retries: 3, onAttempt: (event) => attempts.push(event) },
@@ -53,42 +48,19 @@ describe('a gateway behind basic auth', () => {
     );
     expect(error.exitCode).toBe(1);
     expect(error.status).toBe(401);
-    expect(error.message).toContain(`the gateway refused PUT ${gateway.url}/metrics/job/bad_auth with HTTP 401 Unauthorized`);
+    expect(error.message).toContain(`the gateway refused PUT ${basicAuth.url}/metrics/job/bad_auth with HTTP 401 Unauthorized`);
     expect(error.message).toContain('check the credentials');
     expect(error.message).not.toContain('wrong-Pa55');
     expect(attempts).toHaveLength(1);
   });
-});
-
-describe('a gateway behind TLS', () => {
-  let gateway: RunningGateway;
-  beforeAll(async () => {
-    gateway = await startSecuredGateway(pki, { tls: true });
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-  });
-
-  it('pushes when the private CA is trusted, gzip-compressed too', async () => {
-    const tls = (await readTransportSecrets({ caFile: pki.caCert })).tls;
-    await pushCsv({ gateway: gateway.url, job: 'tls_plain', sources: example, transport: { tls } });
-    await pushCsv({ gateway: gateway.url, job: 'tls_gzip', sources: example, transport: { tls, gzip: true } });
-    expect((await gateway.group({ job: 'tls_plain' }))?.metrics.example_data?.samples).toHaveLength(3);
-    expect((await gateway.group({ job: 'tls_gzip' }))?.metrics.example_data?.samples).toHaveLength(3);
-  });
 
   it('explains an untrusted certificate in one line, without retrying', async () => {
     const attempts: AttemptEvent[] = [];
-    const error = await failure(pushCsv({ gateway: gateway.url, job: 'tls_untrusted', sources: example, transport: { retries: 2, onAttempt: (e) => attempts.push(e) } }));
+    const error = await failure(pushCsv({ gateway: tls.url, job: 'tls_untrusted', sources: example, transport: { retries: 2, onAttempt: (e) => attempts.push(e) } }));
     expect(error.code).toBe('TLS');
     expect(error.exitCode).toBe(1);
     expect(error.message).toMatch(/^the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it$/);
     expect(attempts).toHaveLength(1);
-  });
-
-  it('--insecure skips verification', async () => {
-    await pushCsv({ gateway: gateway.url, job: 'tls_insecure', sources: example, transport: { tls: { insecure: true } } });
-    expect(await gateway.group({ job: 'tls_insecure' })).toBeDefined();
   });
 
   it('says to use http when the gateway does not speak TLS', async () => {
@@ -102,42 +74,16 @@ describe('a gateway behind TLS', () => {
   });
 });
 
-describe('a gateway demanding a client certificate', () => {
-  let gateway: RunningGateway;
-  beforeAll(async () => {
-    gateway = await startSecuredGateway(pki, { clientCertificate: true });
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-  });
-
-  it('pushes with the client certificate and key', async () => {
-    const tls = (await readTransportSecrets({ caFile: pki.caCert, certFile: pki.clientCert, keyFile: pki.clientKey })).tls;
-    await pushCsv({ gateway: gateway.url, job: 'mtls', sources: example, transport: { tls } });
-    expect((await gateway.group({ job: 'mtls' }))?.metrics.example_data?.samples).toHaveLength(3);
-  });
-
-  it('without one, fails saying a client certificate may be needed', async () => {
-    const tls = (await readTransportSecrets({ caFile: pki.caCert })).tls;
-    const error = await failure(pushCsv({ gateway: gateway.url, job: 'mtls_missing', sources: example, transport: { tls, retries: 0 } }));
-    expect(error.exitCode).toBe(1);
-    expect(error.message).toContain('pass --cert-file and --key-file');
-  });
-});
-
 describe('faults the real gateway does not make', () => {
-  let server: FaultServer | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+  const faultServer = useFaultServer();
+  let server: FaultServer;
 
   function pushTo(url: string, transport: PushCsvOptions['transport']) {
     return pushCsv({ gateway: url, job: 'faults', sources: example, transport: { backoffMs: 20, ...transport } });
   }
 
   it('retries a 503 and succeeds on the next attempt', async () => {
-    server = await startFaultServer((attempt, request, response) =>
+    server = await faultServer((attempt, request, response) =>
       attempt === 1 ? answer(503, 'busy')(attempt, request, response) : answer(200)(attempt, request, response),
     );
     const report = await pushTo(server.url, { retries: 2 });
@@ -147,7 +93,7 @@ describe('faults the real gateway does not make', () => {
   });
 
   it('sends the same many-chunk body again on a retry', async () => {
-    server = await startFaultServer((attempt, request, response) =>
+    server = await faultServer((attempt, request, response) =>
       attempt === 1 ? answer(503)(attempt, request, response) : answer(200)(attempt, request, response),
     );
     // Over a megabyte of exposition text: more than one chunk.
@@ -167,18 +113,18 @@ describe('faults the real gateway does not make', () => {
   });
 
   it('sends a small body in one piece, with its length', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     await pushTo(server.url, {});
     expect(server.requests[0]?.headers['content-length']).toBe(String(server.requests[0]?.body.length));
   });
 
   it('accepts 202, as a gateway without its consistency check answers', async () => {
-    server = await startFaultServer(answer(202));
+    server = await faultServer(answer(202));
     expect(await pushTo(server.url, { retries: 0 })).toMatchObject({ pushed: true, status: 202 });
   });
 
   it('honours Retry-After', async () => {
-    server = await startFaultServer((attempt, request, response) =>
+    server = await faultServer((attempt, request, response) =>
       attempt === 1 ? answer(503, 'later', { 'retry-after': '1' })(attempt, request, response) : answer(200)(attempt, request, response),
     );
     await pushTo(server.url, { retries: 1 });
@@ -187,14 +133,14 @@ describe('faults the real gateway does not make', () => {
   });
 
   it('gives up after the retries, naming the status, URL and body', async () => {
-    server = await startFaultServer(answer(503, 'gateway overloaded'));
+    server = await faultServer(answer(503, 'gateway overloaded'));
     const error = await failure(pushTo(server.url, { retries: 2 }));
     expect(server.requests).toHaveLength(3);
     expect(error.message).toMatch(/^the gateway refused PUT http:\/\/127\.0\.0\.1:\d+\/metrics\/job\/faults with HTTP 503 Service Unavailable \(after 3 attempts in \d+ ms\): gateway overloaded$/);
   });
 
   it('never retries a 400', async () => {
-    server = await startFaultServer(answer(400, 'text format parsing error in line 3'));
+    server = await faultServer(answer(400, 'text format parsing error in line 3'));
     const error = await failure(pushTo(server.url, { retries: 3 }));
     expect(server.requests).toHaveLength(1);
     expect(error.status).toBe(400);
@@ -202,7 +148,7 @@ describe('faults the real gateway does not make', () => {
   });
 
   it('abandons a gateway that takes the body and never answers, without sending it again', async () => {
-    server = await startFaultServer(hang);
+    server = await faultServer(hang);
     const started = Date.now();
     const error = await failure(pushTo(server.url, { retries: 1, timeoutMs: 300 }));
     const took = Date.now() - started;
@@ -213,20 +159,20 @@ describe('faults the real gateway does not make', () => {
   });
 
   it('retries a reset connection', async () => {
-    server = await startFaultServer((attempt, request, response) =>
+    server = await faultServer((attempt, request, response) =>
       attempt < 3 ? reset(attempt, request, response) : answer(200)(attempt, request, response),
     );
     expect(await pushTo(server.url, { retries: 2 })).toMatchObject({ pushed: true, attempts: 3 });
     server.requests.length = 0;
     await server.close();
-    server = await startFaultServer(reset);
+    server = await faultServer(reset);
     const error = await failure(pushTo(server.url, { retries: 1 }));
     expect(error.code).toBe('PUSH_UNREACHABLE');
     expect(error.message).toContain('the connection was reset before the gateway answered');
   });
 
   it('sends headers, bearer tokens and gzip bodies as asked', async () => {
-    server = await startFaultServer(answer(200));
+    server = await faultServer(answer(200));
     await pushTo(server.url, { headers: { 'X-Scope-OrgID': 'tenant-1' }, bearerToken: 'tok-123', gzip: true });
     const request = server.requests[0];
     expect(request?.headers['x-scope-orgid']).toBe('tenant-1');
