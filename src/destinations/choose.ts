@@ -1,4 +1,4 @@
-import type { DestinationEntry, RunRequest } from './destination.js';
+import type { DestinationEntry, RunRequest } from '../pipeline/destination.js';
 
 // Where a run's destination is chosen: one line each. A run loads only the destination it goes
 // to, so a push never loads remote write's protobufjs, and --textfile never loads node:http.

@@ -16,7 +16,7 @@ import {
 } from '../transport/gateway-url.js';
 import { transportWithDefaults, type TransportOptions } from '../transport/options.js';
 import { sendToGateway } from '../transport/send.js';
-import type { AttemptTally, DestinationEntry, RegistryDestination } from './destination.js';
+import type { AttemptTally, DestinationEntry, RegistryDestination } from '../pipeline/destination.js';
 
 // The Pushgateway: the whole file in one PUT or POST to the group's path; DELETE for --delete.
 

@@ -1,4 +1,4 @@
-import { constantLabelNames, constantLabels } from '../metrics/constant-labels.js';
+import { constantLabelNames, constantLabels } from '../pipeline/constant-labels.js';
 import type { CsvOptions } from '../pipeline/options.js';
 import { streamRun } from '../pipeline/run.js';
 import type { RemoteWriteProgress } from '../remote-write/sender.js';
@@ -6,7 +6,7 @@ import type { RunReport } from '../report.js';
 import { displayUrl, parseGatewayUrl, validateGroupingKey, type GroupingLabel } from '../transport/gateway-url.js';
 import { transportWithDefaults, type TransportOptions } from '../transport/options.js';
 import type { RemoteFamily } from '../remote-write/sink.js';
-import type { DestinationEntry, StreamDestination, StreamLanded } from './destination.js';
+import type { DestinationEntry, StreamDestination, StreamLanded } from '../pipeline/destination.js';
 
 // Prometheus remote write: samples stream out in batches while the rows are read.
 

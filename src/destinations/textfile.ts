@@ -1,10 +1,10 @@
-import { constantLabelNames, constantLabels } from '../metrics/constant-labels.js';
+import { constantLabelNames, constantLabels } from '../pipeline/constant-labels.js';
 import type { CsvOptions } from '../pipeline/options.js';
 import { prepareRun, sendPrepared } from '../pipeline/run.js';
 import type { RunReport } from '../report.js';
 import { checkTextfilePath, writeTextfile } from '../textfile/write-textfile.js';
 import { validateGroupingKey, type GroupingLabel } from '../transport/gateway-url.js';
-import type { DestinationEntry, RegistryDestination } from './destination.js';
+import type { DestinationEntry, RegistryDestination } from '../pipeline/destination.js';
 
 // A .prom file for node_exporter's textfile collector, replaced atomically.
 

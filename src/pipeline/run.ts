@@ -1,6 +1,6 @@
 import { sourceName } from '../csv/source.js';
 import { CsvPushError } from '../errors.js';
-import type { AttemptTally, RegistryDestination, StreamDestination, StreamLanded } from '../destinations/destination.js';
+import type { AttemptTally, RegistryDestination, StreamDestination, StreamLanded } from './destination.js';
 import { RowFindings } from '../metrics/row-findings.js';
 import type { RunReport } from '../report.js';
 import type { CsvOptions } from './options.js';

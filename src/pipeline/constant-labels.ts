@@ -1,4 +1,4 @@
-import type { GroupingLabel } from '../transport/gateway-url.js';
+import type { GroupingLabel } from '../report.js';
 
 // Destinations without a grouping key (a textfile, remote write) put `job` and `--label` on every series.
 

@@ -1,15 +1,16 @@
 import type { GaugeRegistry } from '../metrics/gauges.js';
-import type { CsvOptions } from '../pipeline/options.js';
-import type { DestinationMapping, RowSink } from '../pipeline/read-rows.js';
-import type { Landed } from '../pipeline/report.js';
+import type { CsvOptions } from './options.js';
+import type { DestinationMapping, RowSink } from './read-rows.js';
+import type { Landed } from './report.js';
 import type { RunReport } from '../report.js';
 import type { GroupingLabel } from '../transport/gateway-url.js';
 import type { TransportOptions } from '../transport/options.js';
 
-// The one small interface every destination implements. The pipeline reads the rows, runs the
-// rules on skipped and repeated rows, and only then hands the destination what it takes: either
-// a finished registry, or (for a destination that streams) a sink that takes rows while they are
-// read. A new destination is one file beside the others, and one line in ./choose.ts.
+// The one small interface every destination implements, kept by the pipeline that drives it (so
+// that the destinations import the pipeline, never the reverse). The pipeline reads the rows,
+// runs the rules on skipped and repeated rows, and only then hands the destination what it takes:
+// either a finished registry, or (for a destination that streams) a sink that takes rows while
+// they are read. A new destination is one file in src/destinations/, and one line in its choose.ts.
 
 /** The report's fields that say where the rows go. */
 export type Destined = Pick<RunReport, 'gateway' | 'textfile' | 'remoteWrite' | 'job' | 'groupingLabels' | 'method'>;
