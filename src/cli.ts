@@ -30,9 +30,10 @@ export async function main(argv: string[]): Promise<void> {
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const groupHeaders: string[] = [];
   let groupCommand: { name: GroupCommandName; options: GroupCommandOptions } | undefined;
-  const push = buildPushCommand(version(), process.env, parsed, output);
+  const packageVersion = version();
+  const push = buildPushCommand(packageVersion, process.env, parsed, output);
   const groupCommands = buildGroupCommands(process.env, output, (name, options) => (groupCommand = { name, options }), groupHeaders);
-  const program = buildProgram(version(), push, groupCommands, output);
+  const program = buildProgram(packageVersion, push, groupCommands, output);
   let commandParsed: Command = push;
   program.hook('preSubcommand', (_program, command) => {
     commandParsed = command;
