@@ -251,6 +251,7 @@ describe('one destination per run', () => {
       [['example_data.csv', '--textfile', 'a.prom', '--timeout', '3'], 'error: --timeout applies to a request; --textfile writes a local file'],
       [['example_data.csv', '--textfile', 'a.prom', '-H', 'X-A: b'], 'error: --header applies to a request; --textfile writes a local file'],
       [['example_data.csv', '--remote-write', 'h:1', '--strict'], 'error: --strict promises that nothing is sent when a row is bad, but --remote-write sends rows while it reads them'],
+      [['example_data.csv', '--remote-write', 'h:1', '--max-skipped', '5%'], 'error: --max-skipped holds a run back when too many rows are skipped, but --remote-write sends rows while it reads them'],
       [['example_data.csv', '--remote-write', 'h:1', '--timestamp-column', 'nope'], 'error: example_data.csv has no column "nope" (--timestamp-column); its columns are: name, value'],
       [['example_data.csv', '--remote-write', 'h:1', '--timestamp-column', 'name', '--label-column', 'name'], 'error: column "name" of example_data.csv is named by both --timestamp-column and --label-column; give it one role'],
       [['job_column.csv', '--remote-write', 'h:1', '-j', 'x'], 'error: job_column.csv:1: column 2 ("job") is the label "job", which --job also sets on every series; rename the column or drop --job'],
