@@ -4,7 +4,7 @@ import { buildGroupCommands, type GroupCommandName, type GroupCommandOptions } f
 import { buildProgram, buildPushCommand, type CliOptions, type SharedNameOptions } from './cli/program.js';
 import type { JsonError } from './cli/output.js';
 import { toPushOptions } from './cli/push-options.js';
-import { commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
+import { addProxyUserInfo, commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
 import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } from './cli/usage.js';
 import type { GroupingLabel, ReadProgress, RunReport } from './index.js';
 
@@ -25,6 +25,7 @@ export async function main(argv: string[]): Promise<void> {
   // is emitted as well and would otherwise end the process with a trace.
   process.stdout.on('error', () => {});
   const redactor = redactorForEnvironment(process.env);
+  addProxyUserInfo(redactor, process.env, process.argv);
   const writeErr = (text: string): void => void process.stderr.write(redactor.redact(text));
   const output = { writeOut: (text: string) => void process.stdout.write(text), writeErr };
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
@@ -157,7 +158,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     // A textfile is written, not sent: it takes no connection options (usage.ts refuses them).
     const transport =
       options.textfile === undefined
-        ? await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, reporter, remote ? 'receiver' : 'gateway')
+        ? await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, reporter, remote ? 'receiver' : 'gateway', process.env)
         : { timeoutMs: options.timeout * 1000, retries: options.retries };
     redactor.add(transport.bearerToken);
     if (transport.credentials !== undefined) redactor.addBasic(transport.credentials.username, transport.credentials.password);

@@ -16,6 +16,8 @@ export interface ConnectionCliOptions {
   certFile?: string;
   keyFile?: string;
   insecure?: boolean;
+  /** --proxy URL, or false for --no-proxy. */
+  proxy?: string | boolean;
 }
 
 export function gatewayOption(env: NodeJS.ProcessEnv): Option {
@@ -37,7 +39,9 @@ export function addTransportOptions(command: Command, httpHeaders: string[]): Co
     .option('--ca-file <pem>', "CA certificate(s) to trust for the gateway's TLS certificate")
     .option('--cert-file <pem>', 'client certificate for mutual TLS (with --key-file)')
     .option('--key-file <pem>', 'private key of the client certificate')
-    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)");
+    .option('--insecure', "skip verifying the gateway's TLS certificate (warns on every run)")
+    .option('--proxy <url>', 'send every request through this HTTP proxy (https goes through CONNECT, still verified end to end); default: $HTTPS_PROXY, $HTTP_PROXY, $ALL_PROXY, minus $NO_PROXY; e.g. --proxy http://proxy.corp:3128')
+    .option('--no-proxy', 'send every request directly, whatever the *_PROXY variables say (like --proxy \'\')');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -52,9 +56,11 @@ export async function transportFromOptions(
   reporter: Reporter,
   /** Who is at the other end, for the --insecure warning. */
   peer = 'gateway',
+  /** The process environment, for the proxy variables and the trust store's (`env` may be emptied for remote write). */
+  processEnv: NodeJS.ProcessEnv = env,
 ): Promise<TransportOptions> {
   // Loaded only for a destination reached over the network: --textfile never reads these.
-  const library = await import('../transport/transport-files.js');
+  const [library, { proxyChooser }] = await Promise.all([import('../transport/transport-files.js'), import('./proxy-choice.js')]);
   const secrets = await library.readTransportSecrets({
     username: options.username ?? nonEmpty(env.PUSHGATEWAY_USERNAME),
     password: nonEmpty(env.PUSHGATEWAY_PASSWORD),
@@ -75,5 +81,7 @@ export async function transportFromOptions(
     bearerToken: secrets.bearerToken,
     tls: secrets.tls,
     onAttempt: (event: AttemptEvent) => reporter.attempt(event),
+    proxyFor: await proxyChooser(options.proxy, processEnv),
+    trust: { NODE_EXTRA_CA_CERTS: processEnv.NODE_EXTRA_CA_CERTS, SSL_CERT_FILE: processEnv.SSL_CERT_FILE },
   };
 }

@@ -117,3 +117,16 @@ export function commandLineSecretWarnings(httpHeaders: readonly string[], passwo
   }
   return warnings;
 }
+
+/**
+ * A proxy's user and password, from the *_PROXY variables and from --proxy (read from the raw
+ * arguments, so that even commander's messages cannot show them): proxy-agent sends them as a
+ * Proxy-Authorization header, and a proxy's error page may echo that back.
+ */
+export function addProxyUserInfo(redactor: Redactor, env: NodeJS.ProcessEnv, argv: readonly string[]): void {
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY']) redactor.addUrlUserInfo(env[name]);
+  argv.forEach((argument, index) => {
+    if (argument === '--proxy') redactor.addUrlUserInfo(argv[index + 1]);
+    else if (argument.startsWith('--proxy=')) redactor.addUrlUserInfo(argument.slice('--proxy='.length));
+  });
+}

@@ -26,6 +26,7 @@ export function singleDashLongOption(argv: readonly string[], program: Command):
 /** Options that only make sense for a request, by the name commander files them under. */
 const NETWORK_OPTIONS: readonly [keyof CliOptions, string][] = [
   ['timeout', '--timeout'],
+  ['proxy', '--proxy'],
   ['retries', '--retries'],
   ['username', '--username'],
   ['passwordFile', '--password-file'],

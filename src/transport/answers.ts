@@ -1,6 +1,7 @@
 import { CsvPushError } from '../errors.js';
 import { displayUrl, type GatewayAddress } from './gateway-url.js';
 import { GATEWAY_PEER, type HttpMethod, type Peer } from './options.js';
+import { proxyConnectProblem, proxyDisplay, proxyRefusal } from './proxy.js';
 
 // What an attempt came to, in words a user can act on: a network error, a TLS problem, or the
 // peer's refusal with its own reason and a hint.
@@ -44,11 +45,14 @@ const TLS_UNTRUSTED = new Set([
   'CERT_UNTRUSTED',
 ]);
 
-export function describeNetworkError(error: NodeJS.ErrnoException, url: string, peer: Peer): AttemptFailure {
+/** `proxy`: the proxy the request went through, if any; a failure to reach it names it, not the peer. */
+export function describeNetworkError(error: NodeJS.ErrnoException, url: string, peer: Peer, proxy: URL | undefined): AttemptFailure {
   const { noun } = peer;
   const code = error.code ?? '';
+  const unreachableProxy = proxy === undefined ? undefined : proxyConnectProblem(code, proxy);
+  if (unreachableProxy !== undefined) return new AttemptFailure('PUSH_UNREACHABLE', unreachableProxy, true);
   if (TLS_UNTRUSTED.has(code)) {
-    return new AttemptFailure('TLS', `the ${noun}'s certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it`, false);
+    return new AttemptFailure('TLS', `the ${noun}'s certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it, or add that CA to the system trust store`, false);
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
     return new AttemptFailure('TLS', `the ${noun}'s certificate does not name the host in ${url}: use the host name the certificate was issued for`, false);
@@ -75,7 +79,11 @@ export function describeNetworkError(error: NodeJS.ErrnoException, url: string, 
   return new AttemptFailure('PUSH_UNREACHABLE', `cannot reach the ${noun} at ${url}: ${reason}`, true);
 }
 
-export function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress, peer: Peer): CsvPushError {
+/** `proxy`: the proxy the request went through, if any; its own 407 names it, and other answers say they came through it. */
+export function refusal(method: HttpMethod, url: string, answer: RawAnswer, tried: string, address: GatewayAddress, peer: Peer, proxy: URL | undefined): CsvPushError {
+  const byProxy = proxy === undefined ? undefined : proxyRefusal(answer.status, proxy);
+  if (byProxy !== undefined) return new CsvPushError('PUSH_REFUSED', `${byProxy}${tried}`, { status: answer.status });
+  const through = proxy === undefined ? '' : ` (through the proxy at ${proxyDisplay(proxy)})`;
   const option = peer.urlOption.split(' ')[0];
   const reason = refusalReason(answer, peer);
   const hints: Record<number, string> = {
@@ -90,7 +98,7 @@ export function refusal(method: HttpMethod, url: string, answer: RawAnswer, trie
       : undefined;
   const hint = redirect ?? hints[answer.status];
   const text = [
-    `the ${peer.noun} refused ${method} ${url} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
+    `the ${peer.noun} refused ${method} ${url}${through} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
     reason === '' ? undefined : reason,
     hint,
   ]

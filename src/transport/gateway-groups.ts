@@ -3,6 +3,7 @@ import type { GroupingLabel } from './gateway-url.js';
 import { describeNetworkError, formatSeconds } from './answers.js';
 import { displayUrl } from './gateway-url.js';
 import { GATEWAY_PEER } from './options.js';
+import { proxyOfAgent } from './proxy.js';
 import { requestOptions, type Connection } from './request.js';
 
 // Reading back what the Pushgateway holds, group by group: the one reader that `groups`, `prune`
@@ -172,7 +173,7 @@ export function getPushTimeLines({ client, agent }: Connection, base: URL, pushH
     const timer = setTimeout(() => request.destroy(new Error(`no answer from ${url} within ${formatSeconds(timeoutMs)}`)), timeoutMs);
     request.on('error', (error) => {
       clearTimeout(timer);
-      reject(error.message.startsWith('no answer') ? error : new Error(describeNetworkError(error as NodeJS.ErrnoException, url, GATEWAY_PEER).message));
+      reject(error.message.startsWith('no answer') ? error : new Error(describeNetworkError(error as NodeJS.ErrnoException, url, GATEWAY_PEER, proxyOfAgent(agent)).message));
     });
     request.on('response', (response) => {
       const lines: string[] = [];

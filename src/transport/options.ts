@@ -1,4 +1,6 @@
 import type { BasicCredentials } from './gateway-url.js';
+import type { ProxyFor } from './proxy.js';
+import type { TrustEnvironment } from './system-ca.js';
 
 // What a caller tells the transport, and who is at the other end: types and defaults only, so
 // that the destinations and the CLI can name them without loading node:http.
@@ -33,7 +35,7 @@ export interface Peer {
 export const GATEWAY_PEER: Peer = { noun: 'gateway', urlOption: '--gateway or PUSHGATEWAY_URL', resendable: false };
 
 export interface TlsOptions {
-  /** PEM text of CAs to trust in addition to none: when given, only these are trusted. */
+  /** PEM text of CAs to trust in addition to the default ones (Node's bundled roots, NODE_EXTRA_CA_CERTS and the system store). */
   readonly ca?: string | Buffer;
   readonly cert?: string | Buffer;
   readonly key?: string | Buffer;
@@ -71,6 +73,10 @@ export interface TransportOptions {
   readonly tls?: TlsOptions;
   readonly gzip?: boolean;
   readonly onAttempt?: (event: AttemptEvent) => void;
+  /** The proxy for each request (push, delete, read-back, remote write, groups, prune); none when absent. */
+  readonly proxyFor?: ProxyFor;
+  /** Where the default trust store's settings come from (NODE_EXTRA_CA_CERTS, SSL_CERT_FILE). */
+  readonly trust?: TrustEnvironment;
 }
 
 const DEFAULT_TRANSPORT: TransportOptions = { timeoutMs: 10_000, retries: 2 };

@@ -5,7 +5,9 @@ import { createGzip } from 'node:zlib';
 import { usageError } from '../errors.js';
 import { AttemptFailure, describeNetworkError, formatSeconds, type RawAnswer } from './answers.js';
 import type { GatewayAddress } from './gateway-url.js';
-import type { HttpMethod, Peer, RequestBody, TlsOptions, TransportOptions } from './options.js';
+import type { HttpMethod, Peer, RequestBody, TransportOptions } from './options.js';
+import { proxyAgent, proxyOfAgent } from './proxy.js';
+import { defaultTrustedCertificates } from './system-ca.js';
 
 // One HTTP request: its headers, its connection (TLS), its body, and one attempt bounded by the timeout.
 
@@ -39,18 +41,28 @@ export function requestHeaders(address: GatewayAddress, transport: TransportOpti
   return headers;
 }
 
-/** node:https is loaded only for https gateways: most pushes go to plain http, and it costs start-up. */
-export async function connectionFor(base: URL, tls: TlsOptions | undefined): Promise<Connection> {
-  if (base.protocol === 'http:') return { client: http, agent: new http.Agent({ keepAlive: true, maxSockets: 1 }) };
+/**
+ * node:https is loaded only for https gateways: most pushes go to plain http, and it costs
+ * start-up. The proxy agents are loaded only when a request goes through a proxy (proxy.ts).
+ */
+export async function connectionFor(base: URL, transport: TransportOptions): Promise<Connection> {
+  const tls = transport.tls;
+  const proxy = transport.proxyFor?.(base);
+  if (base.protocol === 'http:') {
+    return { client: http, agent: proxy === undefined ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
+  }
   const https = await import('node:https');
-  const agent = new https.Agent({
-    keepAlive: true,
-    maxSockets: 1,
-    ...(tls?.ca === undefined ? {} : { ca: tls.ca }),
+  const insecure = tls?.insecure === true;
+  // --ca-file adds to the default trust instead of replacing it, so a company CA given for one
+  // gateway cannot stop the public roots and the system store from working (docs/proxy-and-trust.md).
+  const ca = insecure ? undefined : [...(await defaultTrustedCertificates(transport.trust)), ...(tls?.ca === undefined ? [] : [tls.ca])];
+  const tunnelTls = {
+    ...(ca === undefined ? {} : { ca }),
     ...(tls?.cert === undefined ? {} : { cert: tls.cert }),
     ...(tls?.key === undefined ? {} : { key: tls.key }),
-    rejectUnauthorized: tls?.insecure !== true,
-  });
+    rejectUnauthorized: !insecure,
+  };
+  const agent = proxy === undefined ? new https.Agent({ keepAlive: true, maxSockets: 1, ...tunnelTls }) : await proxyAgent(base, proxy, tunnelTls);
   return { client: https, agent };
 }
 
@@ -115,7 +127,7 @@ export function attemptOnce(
     request.on('error', (error) => {
       clearTimeout(timer);
       settled = true;
-      reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer));
+      reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer, proxyOfAgent(agent)));
     });
     request.on('response', (response) => {
       settled = true;
@@ -142,7 +154,7 @@ export function attemptOnce(
       });
       response.on('error', (error) => {
         clearTimeout(timer);
-        reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer));
+        reject(error instanceof AttemptFailure ? error : describeNetworkError(error as NodeJS.ErrnoException, url, peer, proxyOfAgent(agent)));
       });
     });
     writeBody(request, payload);

@@ -4,6 +4,7 @@ import { getPushTimeLines } from './gateway-groups.js';
 import { displayUrl, type GatewayAddress } from './gateway-url.js';
 import { GATEWAY_PEER, type HttpMethod, type Peer, type RequestBody, type TransportOptions } from './options.js';
 import { confirmByReadBack } from './read-back.js';
+import { proxyOfAgent } from './proxy.js';
 import { attemptOnce, connectionFor, counted, gzipped, requestHeaders } from './request.js';
 
 // A request as a whole: attempts within --timeout, retries with backoff for what may heal, and
@@ -44,7 +45,7 @@ export async function sendToGateway(
   const plain = { bytes: 0 };
   const payload: RequestBody | undefined =
     body !== undefined && gzip ? await gzipped(body, plain) : body === undefined ? undefined : counted(body, plain);
-  const connection = await connectionFor(address.base, transport.tls);
+  const connection = await connectionFor(address.base, transport);
   const attempts = transport.retries + 1;
   const started = Date.now();
   try {
@@ -83,7 +84,7 @@ export async function sendToGateway(
       if (retryInMs === undefined) {
         const tried = attempt > 1 ? ` (after ${attempt} attempts in ${formatSeconds(Date.now() - started)})` : '';
         if (failure !== undefined) throw new CsvPushError(failure.code, `${failure.message}${tried}`);
-        throw refusal(method, url, answer as RawAnswer, tried, address, peer);
+        throw refusal(method, url, answer as RawAnswer, tried, address, peer, proxyOfAgent(connection.agent));
       }
       await sleep(retryInMs);
     }

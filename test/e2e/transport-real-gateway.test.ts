@@ -68,7 +68,7 @@ describe('the CLI against a gateway serving TLS with basic auth', () => {
   it('an untrusted certificate and a wrong password each fail with exit 1 and one line saying what to do', async () => {
     const untrusted = await runCli(['example_data.csv', '-j', 'tls_untrusted', '-g', gateway.url]);
     expect(untrusted.code).toBe(1);
-    expect(untrusted.stderr).toMatch(/^error: the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it$/m);
+    expect(untrusted.stderr).toMatch(/^error: the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it, or add that CA to the system trust store$/m);
     const wrong = await runCli(['example_data.csv', '-j', 'tls_wrong', '-g', gateway.url, '--ca-file', pki.caCert], {
       env: { PUSHGATEWAY_USERNAME: 'alice', PUSHGATEWAY_PASSWORD: 'wrong-Pa55' },
     });

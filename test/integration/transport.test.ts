@@ -59,7 +59,7 @@ describe('secured gateways, at the library level', () => {
     const error = await failure(pushCsv({ gateway: tls.url, job: 'tls_untrusted', sources: example, transport: { retries: 2, onAttempt: (e) => attempts.push(e) } }));
     expect(error.code).toBe('TLS');
     expect(error.exitCode).toBe(1);
-    expect(error.message).toMatch(/^the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it$/);
+    expect(error.message).toMatch(/^the gateway's certificate is not trusted \([A-Z_]+\) at https:\/\/127\.0\.0\.1:\d+\/metrics\/job\/tls_untrusted: pass --ca-file with the CA that signed it, or add that CA to the system trust store$/);
     expect(attempts).toHaveLength(1);
   });
 
