@@ -175,6 +175,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
       .start({
         options: { ...pushOptions, ...onProgress, groupingLabels: pushOptions.groupingLabels as GroupingLabel[] },
         textfile: options.textfile,
+        fileMode: options.fileMode,
         remoteWrite: options.remoteWrite,
         timestampColumn: options.timestampColumn,
         batchSize: options.batchSize,

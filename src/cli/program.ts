@@ -29,6 +29,10 @@ Examples:
   $ csv-push packages.tsv --job j -d tab --quote none --skip-empty-values --value-column size
   $ csv-push data.csv --dry-run                     # the body alone, no --job needed
   $ csv-push disk.csv --textfile /var/lib/prometheus/node-exporter/disk.prom --value-column used_bytes
+  $ csv-push disk.csv --textfile /var/lib/prometheus/node-exporter/disk.prom --file-mode 0640   # group-readable only
+  $ HTTPS_PROXY=http://proxy.corp:3128 NO_PROXY=localhost,.corp csv-push data.csv --job j -g https://gw.example.com
+  $ csv-push data.csv --job j --proxy http://proxy.corp:3128          # every request through it
+  $ csv-push data.csv --job j --no-proxy                               # directly, whatever *_PROXY says
   $ csv-push big.csv --remote-write http://localhost:9090/api/v1/write --job import --value-column value
   $ csv-push history.csv --remote-write http://vm:8428/api/v1/write --timestamp-column time --value-column load
   $ csv-push big.csv --remote-write https://mimir/api/v1/push -H "X-Scope-OrgID: team-a" --batch-size 2000
@@ -43,7 +47,15 @@ A file whose every data row is skipped is never pushed (it would empty the group
 Destinations, one per run: the Pushgateway (default), --textfile, or --remote-write.
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
-PUSHGATEWAY_BEARER_TOKEN, NO_COLOR, FORCE_COLOR.`;
+PUSHGATEWAY_BEARER_TOKEN, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (and lower case), NODE_EXTRA_CA_CERTS,
+SSL_CERT_FILE, NO_COLOR, FORCE_COLOR.
+https trusts Node's bundled roots, NODE_EXTRA_CA_CERTS and the system trust store; --ca-file adds to them.`;
+
+/** --file-mode's value; a bad one is a usage error (exit 2). */
+function fileModeOption(text: string): number {
+  if (!/^0?[0-7]{3}$/.test(text.trim())) throw usageFailure(`--file-mode must be an octal mode such as 0644 or 640, as chmod takes it, not "${text}"`);
+  return Number.parseInt(text.trim(), 8);
+}
 
 export interface CliOptions extends ConnectionCliOptions {
   /** Required, except with --dry-run: checked after parsing, so an unknown option is named first. */
@@ -77,6 +89,7 @@ export interface CliOptions extends ConnectionCliOptions {
   quiet?: boolean;
   verbose?: boolean;
   textfile?: string;
+  fileMode?: number;
   remoteWrite?: string;
   timestampColumn?: string;
   batchSize: number;
@@ -115,6 +128,7 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run); with --textfile or --remote-write, label job on every series')
     .addOption(gatewayOption(env))
     .option('--textfile <path.prom>', "write a .prom file for node_exporter's textfile collector (atomically: a scrape never sees half of it) instead of pushing")
+    .option('--file-mode <octal>', "with --textfile: the file's mode (default: the mode of the file it replaces, or 0644 for a new one, whatever the umask, so node_exporter can read it)", fileModeOption)
     .option('--remote-write <url>', 'send the rows to a Prometheus remote-write receiver (Prometheus, VictoriaMetrics, Mimir, Thanos) in batches instead of pushing; host:port means http://host:port/api/v1/write')
     .option('--timestamp-column <column>', "with --remote-write: each row's time, as Unix seconds or milliseconds or RFC 3339 (default: the time of the run)")
     .option('--batch-size <series>', 'with --remote-write: series per request', positiveWholeNumber('--batch-size'), DEFAULT_BATCH_SIZE)

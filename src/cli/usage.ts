@@ -49,6 +49,7 @@ export function destinationProblem(options: CliOptions & SharedNameOptions, give
     }
     if (given('batchSize')) return '--batch-size applies to --remote-write only; the other destinations take all rows at once';
   }
+  if (options.fileMode !== undefined && destination !== '--textfile') return '--file-mode sets the mode of the --textfile file; give it with --textfile';
   if (destination === undefined) return undefined;
   if (options.delete) return `--delete deletes a group on the Pushgateway; it does not go with ${destination}`;
   if (given('method')) return `--method chooses how the Pushgateway replaces a group; it does not go with ${destination}`;

@@ -15,6 +15,8 @@ export interface TextfileCsvOptions extends CsvOptions {
   readonly job?: string | undefined;
   /** Set on every series (there is no grouping key); empty values are left out. */
   readonly labels?: readonly GroupingLabel[];
+  /** Mode of the written file; default: the replaced file's, or 0644 for a new one (see textfile/file-mode.ts). */
+  readonly fileMode?: number | undefined;
 }
 
 /** A textfile read, checked and rendered, not yet written. */
@@ -23,6 +25,7 @@ export interface PreparedTextfile {
   readonly text: string;
   readonly report: RunReport;
   readonly started: number;
+  readonly fileMode?: number | undefined;
 }
 
 interface TextPayload {
@@ -48,7 +51,7 @@ function textfile(options: TextfileCsvOptions): RegistryDestination<TextPayload>
       return textPayload(rendered === '' || rendered.endsWith('\n') ? rendered : `${rendered}\n`);
     },
     send: async (payload) => {
-      await writeTextfile(options.textfile, payload.text);
+      await writeTextfile(options.textfile, payload.text, { mode: options.fileMode });
       return { pushed: true, status: undefined, attempts: 0 };
     },
   };
@@ -60,13 +63,13 @@ export async function prepareTextfile(options: TextfileCsvOptions): Promise<Prep
   checkTextfilePath(options.textfile);
   validateGroupingKey(options.job, options.labels ?? []);
   const prepared = await prepareRun(options, () => textfile(options), started);
-  return { text: prepared.payload.text, report: prepared.report, started };
+  return { text: prepared.payload.text, report: prepared.report, started, fileMode: options.fileMode };
 }
 
 /** Replaces the textfile atomically; the report says `pushed` only once the new file is in place. */
 export async function writePreparedTextfile(prepared: PreparedTextfile): Promise<RunReport> {
   const path = prepared.report.textfile as string;
-  return sendPrepared({ payload: textPayload(prepared.text), report: prepared.report, started: prepared.started }, textfile({ sources: [], textfile: path }));
+  return sendPrepared({ payload: textPayload(prepared.text), report: prepared.report, started: prepared.started }, textfile({ sources: [], textfile: path, fileMode: prepared.fileMode }));
 }
 
 /** Reads the CSV sources and writes them as a `.prom` file for node_exporter's textfile collector. */
@@ -76,8 +79,8 @@ export async function textfileCsv(options: TextfileCsvOptions): Promise<RunRepor
 
 /** The command line's way in: its dry run prints the text the file would hold. */
 export const entry: DestinationEntry = {
-  async start({ options, textfile: path, dryRun }) {
-    const prepared = await prepareTextfile({ ...options, labels: options.groupingLabels, textfile: path as string });
+  async start({ options, textfile: path, fileMode, dryRun }) {
+    const prepared = await prepareTextfile({ ...options, labels: options.groupingLabels, textfile: path as string, fileMode });
     return { report: prepared.report, dryRunChunks: () => [prepared.text], send: dryRun ? undefined : () => writePreparedTextfile(prepared) };
   },
 };

@@ -66,6 +66,8 @@ export interface RunRequest {
     readonly transport?: Partial<TransportOptions> | undefined;
   };
   readonly textfile?: string | undefined;
+  /** With `textfile`: the file's mode (see src/textfile/file-mode.ts). */
+  readonly fileMode?: number | undefined;
   readonly remoteWrite?: string | undefined;
   readonly timestampColumn?: string | undefined;
   readonly batchSize?: number | undefined;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CsvPushError, usageError } from '../errors.js';
+import { applyTextfileMode, textfileModeFor } from './file-mode.js';
 
 /**
  * Checks a `--textfile` path before anything is read. node_exporter's textfile collector reads
@@ -22,8 +23,9 @@ export function checkTextfilePath(path: string): void {
  * The temporary name does not end in `.prom`, so the collector never reads it, and it is
  * removed when anything fails.
  */
-export async function writeTextfile(path: string, text: string | Uint8Array): Promise<void> {
+export async function writeTextfile(path: string, text: string | Uint8Array, options: { readonly mode?: number | undefined } = {}): Promise<void> {
   checkTextfilePath(path);
+  const wanted = await textfileModeFor(path, options.mode);
   const directory = dirname(path);
   const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
@@ -32,6 +34,7 @@ export async function writeTextfile(path: string, text: string | Uint8Array): Pr
     const handle = await open(temporary, 'wx', 0o644);
     created = true;
     try {
+      await applyTextfileMode(handle, wanted);
       await handle.writeFile(text);
       // Flushed before the rename, or a crash could leave the new name pointing at empty data.
       await handle.sync();

@@ -71,7 +71,7 @@ export async function proxyAgent(target: URL, proxy: URL, tls: TunnelTls): Promi
  * error on connecting is the proxy's, and naming the gateway would send the user the wrong way.
  */
 const PROXY_CONNECT_REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: 'connection refused; is the proxy running there?',
+  ECONNREFUSED: 'connection refused (is the proxy running there?)',
   ENOTFOUND: "host not found; check the proxy's host name",
   EAI_AGAIN: "the proxy's host name could not be looked up for now",
   EHOSTUNREACH: 'host unreachable',
