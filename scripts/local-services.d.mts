@@ -20,3 +20,15 @@ export interface ServiceOptions {
 export declare function startLocalPrometheus(options?: ServiceOptions): Promise<LocalService>;
 export declare function startLocalVictoriaMetrics(options?: Pick<ServiceOptions, 'args'>): Promise<LocalService>;
 export declare function startLocalNodeExporter(options: { readonly textfileDirectory: string }): Promise<LocalService>;
+export interface LocalServiceSpec {
+  readonly name: string;
+  readonly binary: string;
+  readonly debianPackage: string;
+  readonly args: (port: number, directory: string) => readonly string[];
+  readonly readyPath: string;
+  readonly scheme?: 'http' | 'https';
+  readonly probe?: (url: string) => Promise<unknown>;
+  /** A directory to work in that outlives the service; a temporary one otherwise. */
+  readonly directory?: string;
+}
+export declare function startLocalService(spec: LocalServiceSpec): Promise<LocalService>;

@@ -56,14 +56,21 @@ export async function proxyAgent(target: URL, proxy: URL, tls: TunnelTls): Promi
     return new HttpProxyAgent(proxy, pooling);
   }
   const { HttpsProxyAgent } = await import('https-proxy-agent');
-  return new HttpsProxyAgent(proxy, {
-    ...pooling,
-    // Passed on to the TLS connection with the gateway inside the tunnel.
-    ...(tls.ca === undefined ? {} : { ca: tls.ca as string[] }),
+  const gatewayTls = {
+    ...(tls.ca === undefined ? {} : { ca: tls.ca as (string | Buffer)[] }),
     ...(tls.cert === undefined ? {} : { cert: tls.cert }),
     ...(tls.key === undefined ? {} : { key: tls.key }),
     rejectUnauthorized: tls.rejectUnauthorized,
-  });
+  };
+  // https-proxy-agent takes the TLS options for the gateway from each request's options, not from
+  // its own (those are for reaching the proxy), so they are added to every connect here.
+  type Connect = InstanceType<typeof HttpsProxyAgent<string>>['connect'];
+  class TunnelAgent extends HttpsProxyAgent<string> {
+    override connect(request: Parameters<Connect>[0], options: Parameters<Connect>[1]): ReturnType<Connect> {
+      return super.connect(request, { ...options, ...gatewayTls });
+    }
+  }
+  return new TunnelAgent(proxy, pooling);
 }
 
 /**
