@@ -96,7 +96,9 @@ export function refusal(method: HttpMethod, url: string, answer: RawAnswer, trie
     answer.status >= 300 && answer.status < 400 && answer.location !== undefined
       ? `it redirects to ${safeLocation(answer.location, address)}; point ${option} there`
       : undefined;
-  const hint = redirect ?? hints[answer.status];
+  // Some proxies (tinyproxy) answer a wrong proxy password with 401 rather than 407.
+  const proxyHint = proxy !== undefined && answer.status === 401 ? ", or the proxy's user and password in its URL" : '';
+  const hint = redirect ?? (hints[answer.status] === undefined ? undefined : `${hints[answer.status]}${proxyHint}`);
   const text = [
     `the ${peer.noun} refused ${method} ${url}${through} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`}${tried}`,
     reason === '' ? undefined : reason,

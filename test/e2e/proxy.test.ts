@@ -5,7 +5,7 @@ import { useGateway } from '../helpers/pushgateway.js';
 import { exportVictoriaMetrics, useVictoriaMetrics } from '../helpers/receivers.js';
 import { startSecuredGateway } from '../helpers/secured-gateway.js';
 import { makePki } from '../helpers/tls.js';
-import { useTinyproxy } from '../helpers/tinyproxy.js';
+import { startTinyproxy, useTinyproxy } from '../helpers/tinyproxy.js';
 
 // Every request through a real proxy (tinyproxy), seen in its log, as curl's would be.
 
@@ -118,6 +118,27 @@ describe('a proxy that cannot be reached', () => {
       expect(output).not.toContain(Buffer.from(`alice:${PROXY_PASSWORD}`).toString('base64'));
     }
     expect(await gateway.group({ job })).toBeUndefined();
+  });
+
+  it('a proxy refusing the credentials: exit 1, naming the proxy, never its password; the right ones pass', async () => {
+    const guarded = await startTinyproxy({ basicAuth: { user: 'alice', password: PROXY_PASSWORD } });
+    try {
+      const job = uniqueJob();
+      const at = (password: string) => `http://alice:${password}@127.0.0.1:${guarded.port}`;
+      const refused = await runCli(['example_data.csv', '--job', job, '-g', gateway.url, '-q'], { env: { http_proxy: at(`${PROXY_PASSWORD}-wrong`) } });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`(through the proxy at http://127.0.0.1:${guarded.port}) with HTTP 401 Unauthorized`);
+      expect(refused.stderr).toContain("or the proxy's user and password in its URL");
+      expect(refused.stderr).not.toContain(PROXY_PASSWORD);
+      expect(await gateway.group({ job })).toBeUndefined();
+      const accepted = await runCli(['example_data.csv', '--job', job, '-g', gateway.url, '-q'], { env: { http_proxy: at(PROXY_PASSWORD) } });
+      expect(accepted.stderr).toBe('');
+      expect(accepted.code).toBe(0);
+      // The first line is the readiness probe.
+      expect(guarded.requests().filter((line) => line.includes(job))).toEqual([`PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`, `PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`]);
+    } finally {
+      await guarded.stop();
+    }
   });
 
   it('refuses a proxy URL of a scheme it cannot use, with exit 2', async () => {

@@ -22,7 +22,8 @@ function anyAnswer(url: string): Promise<void> {
   });
 }
 
-export async function startTinyproxy(): Promise<RunningProxy> {
+/** `basicAuth`: demand this user and password (tinyproxy answers a wrong one with 401, not 407). */
+export async function startTinyproxy(options: { readonly basicAuth?: { readonly user: string; readonly password: string } } = {}): Promise<RunningProxy> {
   const service = await startLocalService({
     name: 'tinyproxy',
     binary: 'tinyproxy',
@@ -32,7 +33,8 @@ export async function startTinyproxy(): Promise<RunningProxy> {
       const config = join(directory, 'tinyproxy.conf');
       writeFileSync(
         config,
-        [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', `LogFile "${join(directory, 'access.log')}"`, 'LogLevel Connect', 'MaxClients 50', 'Allow 127.0.0.1', ''].join('\n'),
+        [`Port ${port}`, 'Listen 127.0.0.1', 'Timeout 30', `LogFile "${join(directory, 'access.log')}"`, 'LogLevel Connect', 'MaxClients 50', 'Allow 127.0.0.1',
+          ...(options.basicAuth === undefined ? [] : [`BasicAuth ${options.basicAuth.user} ${options.basicAuth.password}`]), ''].join('\n'),
       );
       writeFileSync(join(directory, 'access.log'), '');
       return ['-d', '-c', config];
@@ -52,5 +54,5 @@ export async function startTinyproxy(): Promise<RunningProxy> {
 
 /** tinyproxy for the test file that calls it. */
 export function useTinyproxy(): { current(): RunningProxy } {
-  return useService(startTinyproxy) as { current(): RunningProxy };
+  return useService(() => startTinyproxy()) as { current(): RunningProxy };
 }
