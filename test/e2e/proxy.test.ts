@@ -134,8 +134,10 @@ describe('a proxy that cannot be reached', () => {
       const accepted = await runCli(['example_data.csv', '--job', job, '-g', gateway.url, '-q'], { env: { http_proxy: at(PROXY_PASSWORD) } });
       expect(accepted.stderr).toBe('');
       expect(accepted.code).toBe(0);
-      // The first line is the readiness probe.
-      expect(guarded.requests().filter((line) => line.includes(job))).toEqual([`PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`, `PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`]);
+      // Both runs went through it (a reset connection retried under load may add a line of the same request).
+      const lines = guarded.requests().filter((line) => line.includes(job));
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(lines)).toEqual(new Set([`PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`]));
     } finally {
       await guarded.stop();
     }
