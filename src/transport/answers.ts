@@ -49,7 +49,7 @@ const TLS_UNTRUSTED = new Set([
 export function describeNetworkError(error: NodeJS.ErrnoException, url: string, peer: Peer, proxy: URL | undefined): AttemptFailure {
   const { noun } = peer;
   const code = error.code ?? '';
-  const unreachableProxy = proxy === undefined ? undefined : proxyConnectProblem(code, proxy);
+  const unreachableProxy = proxy === undefined ? undefined : proxyConnectProblem(code, proxy, url);
   if (unreachableProxy !== undefined) return new AttemptFailure('PUSH_UNREACHABLE', unreachableProxy, true);
   if (TLS_UNTRUSTED.has(code)) {
     return new AttemptFailure('TLS', `the ${noun}'s certificate is not trusted (${code}) at ${url}: pass --ca-file with the CA that signed it, or add that CA to the system trust store`, false);

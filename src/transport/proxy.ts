@@ -87,7 +87,12 @@ const PROXY_CONNECT_REASONS: Readonly<Record<string, string>> = {
 };
 
 /** What to say when the proxy could not be reached, or undefined when the error is not about reaching it. */
-export function proxyConnectProblem(code: string | undefined, proxy: URL): string | undefined {
+export function proxyConnectProblem(code: string | undefined, proxy: URL, url: string): string | undefined {
+  if (code === 'ECONNRESET' || code === 'EPIPE') {
+    // tinyproxy, for one, answers a wrong proxy password and closes at once; the unread body then
+    // resets the connection, and Node 24 may see the reset before the answer.
+    return `the proxy at ${proxyDisplay(proxy)} closed the connection before an answer came for ${url}: check the proxy's user and password in its URL, and that it lets requests through to that host and port`;
+  }
   const reason = PROXY_CONNECT_REASONS[code ?? ''];
   if (reason === undefined) return undefined;
   return `cannot reach the proxy at ${proxyDisplay(proxy)}: ${reason}; check --proxy, or HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (or run with --no-proxy)`;
