@@ -33,14 +33,16 @@ export async function proxyChooser(option: string | boolean | undefined, env: No
 /**
  * proxy-from-env gives a proxy written without a scheme the scheme of the request, so
  * `https_proxy=proxy:3128` would become https://proxy:3128; curl, Python and Go take it as an
- * http:// proxy, which it almost always is. This puts http:// back.
+ * http:// proxy, which it almost always is. The library's answer is kept as it is unless the
+ * variable it read (the same precedence: <scheme>_proxy in lower, then upper case, then
+ * all_proxy) was written without a scheme; then that value gets http:// instead. Only the
+ * library's public getProxyForUrl is used; it has no option for this.
  */
 function withCurlScheme(chosen: string, target: URL, env: NodeJS.ProcessEnv): string {
-  const invented = `${target.protocol}//`;
-  if (!chosen.startsWith(invented)) return chosen;
-  const bare = chosen.slice(invented.length);
-  const typedBare = PROXY_VARIABLES.some((name) => env[name]?.trim() === bare);
-  return typedBare ? `http://${bare}` : chosen;
+  const scheme = target.protocol.replace(/:$/, '');
+  const read = env[`${scheme}_proxy`] || env[`${scheme.toUpperCase()}_PROXY`] || env.all_proxy || env.ALL_PROXY || '';
+  if (read.includes('://') || chosen !== `${scheme}://${read}`) return chosen;
+  return `http://${read}`;
 }
 
 function nonEmpty(value: string | undefined): boolean {

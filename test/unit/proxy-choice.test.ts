@@ -29,6 +29,9 @@ describe('which proxy a request takes', () => {
   it('reads a proxy without a scheme as http://, as curl does', async () => {
     expect(await proxyFor('https://gw:9091', { HTTPS_PROXY: 'proxy.corp:3128' })).toBe('http://proxy.corp:3128/');
     expect(await proxyFor('https://gw:9091', { HTTPS_PROXY: 'https://proxy.corp:3128' })).toBe('https://proxy.corp:3128/');
+    expect(await proxyFor('http://gw:9091', { all_proxy: 'proxy.corp:3128' })).toBe('http://proxy.corp:3128/');
+    // Only the variable that was read counts: an https:// proxy stays one when another variable has the bare form.
+    expect(await proxyFor('https://gw:9091', { https_proxy: 'https://proxy.corp:3128', ALL_PROXY: 'proxy.corp:3128' })).toBe('https://proxy.corp:3128/');
   });
 
   it('goes directly for NO_PROXY hosts, IP addresses, dotted domains, host:port and *', async () => {
