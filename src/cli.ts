@@ -88,7 +88,9 @@ export async function main(argv: string[]): Promise<void> {
     return;
   }
   const passwordOnCommandLine = gatewayHasPassword && (options.remoteWrite !== undefined || given('gateway'));
-  await run(files, options, redactor, passwordOnCommandLine);
+  // --proxy has no default from the environment: a password in it was typed on the command line.
+  const proxyPasswordOnCommandLine = typeof options.proxy === 'string' && redactor.addUrlUserInfo(options.proxy);
+  await run(files, options, redactor, passwordOnCommandLine, proxyPasswordOnCommandLine);
 }
 
 /** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
@@ -109,7 +111,7 @@ async function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<st
   }
 }
 
-async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean): Promise<void> {
+async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean, passwordInProxyOption: boolean): Promise<void> {
   const [{ CsvPushError }, { chooseDestination }, { printDryRun }, { Reporter, jsonSummary }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
     import('./errors.js'),
     import('./destinations/choose.js'),
@@ -141,7 +143,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     // The exit code is about the gateway; a summary lost on a full disk does not undo a push that landed.
     reporter.error(`could not write the --json summary to standard output (${problem})${pushed ? '; the push itself succeeded, so the exit code stays 0' : ''}`);
   };
-  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption && options.remoteWrite === undefined).forEach((text) => reporter.alwaysWarn(text));
+  commandLineSecretWarnings(options.httpHeaders, passwordInGatewayOption && options.remoteWrite === undefined, passwordInProxyOption).forEach((text) => reporter.alwaysWarn(text));
   if (passwordInGatewayOption && options.remoteWrite !== undefined) {
     reporter.alwaysWarn('--remote-write carries a password on the command line, where `ps` shows it to every user of this machine; use --username with --password-file instead');
   }

@@ -107,10 +107,13 @@ export function secretHeaderValue(header: string): string | undefined {
 }
 
 /** Anyone on the machine can read a command line with `ps`: what to say, even with -q, and what to use instead. */
-export function commandLineSecretWarnings(httpHeaders: readonly string[], passwordInGatewayOption: boolean): string[] {
+export function commandLineSecretWarnings(httpHeaders: readonly string[], passwordInGatewayOption: boolean, passwordInProxyOption = false): string[] {
   const warnings: string[] = [];
   if (passwordInGatewayOption) {
     warnings.push('--gateway carries a password on the command line, where `ps` shows it to every user of this machine; set PUSHGATEWAY_URL instead, or use --username with --password-file');
+  }
+  if (passwordInProxyOption) {
+    warnings.push('--proxy carries a password on the command line, where `ps` shows it to every user of this machine; set HTTPS_PROXY (or HTTP_PROXY) in the environment instead');
   }
   if (httpHeaders.some(isCredentialHeader)) {
     warnings.push('a credential header given with -H is on the command line, where `ps` shows it to every user of this machine; use --bearer-token-file or PUSHGATEWAY_BEARER_TOKEN instead');

@@ -120,7 +120,7 @@ describe('a proxy that cannot be reached', () => {
     expect(await gateway.group({ job })).toBeUndefined();
   });
 
-  it('a proxy refusing the credentials: exit 1, naming the proxy, never its password; the right ones pass', async () => {
+  it('a proxy refusing the credentials: exit 1, naming the proxy, never its password; the right ones pass, and typed after --proxy they warn that ps shows them', async () => {
     const guarded = await startTinyproxy({ basicAuth: { user: 'alice', password: PROXY_PASSWORD } });
     try {
       const job = uniqueJob();
@@ -138,9 +138,15 @@ describe('a proxy that cannot be reached', () => {
       const accepted = await runCli(['example_data.csv', '--job', job, '-g', gateway.url, '-q'], { env: { http_proxy: at(PROXY_PASSWORD) } });
       expect(accepted.stderr).toBe('');
       expect(accepted.code).toBe(0);
-      // Both runs went through it (a reset connection retried under load may add a line of the same request).
+      // The same proxy URL typed after --proxy works too, but `ps` shows it: a warning, even with -q.
+      const typed = await runCli(['example_data.csv', '--job', job, '-g', gateway.url, '-q', '--proxy', at(PROXY_PASSWORD)]);
+      expect(typed.code, typed.stderr).toBe(0);
+      expect(typed.stderr).toBe(
+        'warning: --proxy carries a password on the command line, where `ps` shows it to every user of this machine; set HTTPS_PROXY (or HTTP_PROXY) in the environment instead\n',
+      );
+      // All three runs went through it (a reset connection retried under load may add a line of the same request).
       const lines = guarded.requests().filter((line) => line.includes(job));
-      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines.length).toBeGreaterThanOrEqual(3);
       expect(new Set(lines)).toEqual(new Set([`PUT ${gateway.url}/metrics/job/${job} HTTP/1.1`]));
     } finally {
       await guarded.stop();
