@@ -99,6 +99,22 @@ describe('requests through an HTTP proxy from the environment', () => {
       await secured.stop();
     }
   });
+
+  it('gives the client certificate to the gateway inside the tunnel (mutual TLS through CONNECT)', async () => {
+    const pki = makePki();
+    const secured = await startSecuredGateway(pki, { clientCertificate: true });
+    try {
+      const env = { HTTPS_PROXY: proxy.current().url };
+      const job = 'tunnelled_mtls';
+      const pushed = await runCli(['example_data.csv', '--job', job, '-g', secured.url, '--ca-file', pki.caCert, '--cert-file', pki.clientCert, '--key-file', pki.clientKey, '-q'], { env });
+      expect(pushed.stderr).toBe('');
+      expect(pushed.code).toBe(0);
+      expect(proxy.current().requests()).toContain(`CONNECT 127.0.0.1:${secured.port} HTTP/1.1`);
+      expect(await secured.group({ job })).toBeDefined();
+    } finally {
+      await secured.stop();
+    }
+  });
 });
 
 describe('a proxy that cannot be reached', () => {
