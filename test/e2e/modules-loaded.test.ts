@@ -23,11 +23,11 @@ const REGISTER = `import { register } from 'node:module'; register(${JSON.string
 let runs = 0;
 
 /** Runs the CLI and returns its exit code and the modules it loaded: package names, node: builtins, and files under dist/. */
-function modulesOf(args: readonly string[]): { code: number | null; stderr: string; modules: string[] } {
+function modulesOf(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): { code: number | null; stderr: string; modules: string[] } {
   const log = join(work, `run-${++runs}.log`);
   const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, ...args], {
     cwd: FIXTURES,
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', MODULE_LOG: log },
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', MODULE_LOG: log, ...extraEnv },
     encoding: 'utf8',
   });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
@@ -36,7 +36,12 @@ function modulesOf(args: readonly string[]): { code: number | null; stderr: stri
 }
 
 const REMOTE_WRITE = ['protobufjs', 'snappyjs', 'remote-write/sender.js', 'remote-write/write-request.js', 'destinations/remote-write.js'];
-const GATEWAY_TRANSPORT = ['node:http', 'node:https', 'transport/send.js', 'transport/request.js', 'transport/transport-files.js', 'destinations/pushgateway.js'];
+const GATEWAY_TRANSPORT = [
+  'node:http', 'node:https', 'transport/send.js', 'transport/request.js', 'transport/transport-files.js', 'transport/proxy.js',
+  'transport/system-ca.js', 'cli/proxy-choice.js', 'destinations/pushgateway.js',
+];
+/** The proxy libraries: proxy-from-env only when a *_PROXY variable is set, the agents only when a request goes through a proxy. */
+const PROXY_AGENTS = ['http-proxy-agent', 'https-proxy-agent', 'agent-base'];
 
 describe('the modules a run loads', () => {
   const { gateway, uniqueJob } = useGateway();
@@ -51,10 +56,30 @@ describe('the modules a run loads', () => {
     }
   });
 
+  it('a push with no proxy variable loads no proxy library; one whose gateway is in NO_PROXY loads proxy-from-env but no agent', () => {
+    const direct = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q']);
+    expect(direct.code, direct.stderr).toBe(0);
+    for (const module of ['proxy-from-env', ...PROXY_AGENTS]) expect(direct.modules, module).not.toContain(module);
+    const bypassed = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q'], { http_proxy: 'http://127.0.0.1:9', NO_PROXY: '127.0.0.1' });
+    expect(bypassed.code, bypassed.stderr).toBe(0);
+    expect(bypassed.modules).toContain('proxy-from-env');
+    for (const module of PROXY_AGENTS) expect(bypassed.modules, module).not.toContain(module);
+  });
+
+  it('a request that goes through a proxy loads the agent for its scheme only', () => {
+    // Port 9 on loopback: nothing listens, so the run fails reaching the proxy, after loading its agent.
+    const proxied = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q', '--retries', '0'], { http_proxy: 'http://127.0.0.1:9' });
+    expect(proxied.code, proxied.stderr).toBe(1);
+    expect(proxied.stderr).toContain('cannot reach the proxy at http://127.0.0.1:9');
+    expect(proxied.modules).toEqual(expect.arrayContaining(['proxy-from-env', 'http-proxy-agent', 'agent-base']));
+    // (agent-base, under both agents, loads node:https itself.)
+    expect(proxied.modules).not.toContain('https-proxy-agent');
+  });
+
   it('--textfile loads neither the gateway transport nor remote write', () => {
     const run = modulesOf(['example_data.csv', '--textfile', join(work, 'example.prom'), '-q']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.modules).toEqual(expect.arrayContaining(['destinations/textfile.js', 'textfile/write-textfile.js']));
+    expect(run.modules).toEqual(expect.arrayContaining(['destinations/textfile.js', 'textfile/write-textfile.js', 'textfile/file-mode.js']));
     for (const module of [...REMOTE_WRITE, ...GATEWAY_TRANSPORT]) expect(run.modules, module).not.toContain(module);
   });
 
