@@ -74,5 +74,6 @@ describe('https to a gateway whose CA is only in the system trust store', () => 
     const withOtherCa = await runCli(['example_data.csv', '--job', job, '-g', url, '--ca-file', other.caCert, '-q']);
     expect(withOtherCa.stderr).toBe('');
     expect(withOtherCa.code).toBe(0);
-  });
+    // update-ca-certificates rebuilds the whole bundle (seconds each time, many more on a loaded machine).
+  }, 120_000);
 });
