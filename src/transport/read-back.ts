@@ -9,10 +9,12 @@ import type { HttpMethod, TransportOptions } from './options.js';
 // million series take seconds), so the client reads the group's own push times back instead,
 // from the gateway's /metrics text (see gateway-groups.ts for why not its JSON).
 
-/** Below this, a slow gateway is assumed to ingest at least this many body bytes per second. */
-const ASSUMED_INGEST_BYTES_PER_SECOND = 2_000_000;
-const MIN_WINDOW_MS = 5000;
-const POLL_EVERY_MS = 500;
+/**
+ * The read-back's share of the run beyond the attempts' own --timeout: small and fixed, so that a
+ * run with --retries 0 ends within --timeout plus this (and the few milliseconds around it).
+ */
+export const READ_BACK_MARGIN_MS = 500;
+const POLL_EVERY_MS = 200;
 
 export type ReadBackOutcome =
   | { readonly kind: 'stored'; readonly at: Date }
@@ -21,11 +23,12 @@ export type ReadBackOutcome =
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /**
- * How long to look: the per-attempt timeout, or longer for a body a slow gateway needs longer to
- * ingest, so that a large push is not reported failed while the gateway is still storing it.
+ * How long to look: the time the attempts not made would have had (a push whose body went up is
+ * never sent again, so their --timeout is free), plus a fixed margin. The whole request, read-back
+ * included, so ends within (retries + 1) x --timeout, the waits between attempts, and the margin.
  */
-export function readBackWindowMs(timeoutMs: number, bodyBytes: number): number {
-  return Math.max(timeoutMs, MIN_WINDOW_MS + (bodyBytes * 1000) / ASSUMED_INGEST_BYTES_PER_SECOND);
+export function readBackWindowMs(timeoutMs: number, attemptsLeft: number): number {
+  return attemptsLeft * timeoutMs + READ_BACK_MARGIN_MS;
 }
 
 /**
@@ -36,14 +39,15 @@ export async function readBackPush(
   get: (timeoutMs: number) => Promise<PushTimeLines>,
   group: Record<string, string>,
   sentAtMs: number,
-  { windowMs, minGetTimeoutMs }: { windowMs: number; minGetTimeoutMs: number },
+  { windowMs }: { windowMs: number },
 ): Promise<ReadBackOutcome> {
   const started = Date.now();
   let lastProblem: string | undefined;
   for (;;) {
     try {
-      // /metrics lists every group, so it grows with the gateway's contents: give it the rest of the window.
-      const answer = await get(Math.max(minGetTimeoutMs, windowMs - (Date.now() - started)));
+      // /metrics lists every group, so it grows with the gateway's contents: give it the rest of the
+      // window, and no more, so that --timeout bounds the run.
+      const answer = await get(Math.max(1, windowMs - (Date.now() - started)));
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status} from /metrics`);
       // Clocks a few seconds apart would make a fresh push look old (or an old one fresh).
       const gatewayNow = answer.date === undefined ? Number.NaN : Date.parse(answer.date);
@@ -73,7 +77,6 @@ export interface ReadBackContext {
   readonly attemptStarted: number;
   readonly failure: AttemptFailure;
   readonly transport: TransportOptions;
-  readonly bodyBytes: number;
 }
 
 /**
@@ -83,9 +86,9 @@ export interface ReadBackContext {
  */
 export async function confirmByReadBack(get: (timeoutMs: number) => Promise<PushTimeLines>, context: ReadBackContext): Promise<{ readBack: string }> {
   const { method, url, attempt, attempts, attemptStarted, failure, transport } = context;
-  const windowMs = readBackWindowMs(transport.timeoutMs, context.bodyBytes);
+  const windowMs = readBackWindowMs(transport.timeoutMs, attempts - attempt);
   // The gateway takes its push time after parsing the body, so a push of this attempt is newer than its start.
-  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs, minGetTimeoutMs: transport.timeoutMs });
+  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs });
   const elapsedMs = Date.now() - attemptStarted;
   const noAnswer = `${failure.message} after receiving the whole body`;
   if (outcome.kind === 'stored') {
@@ -100,7 +103,8 @@ export async function confirmByReadBack(get: (timeoutMs: number) => Promise<Push
       `${noAnswer}; reading the group back shows it refused the push at ${outcome.at.toISOString()} (push_failure_time_seconds): check the body with --dry-run | promtool check metrics`,
     );
   }
-  const notSent = 'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout for files this large';
+  const notSent =
+    'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout (or --retries, whose unused attempts give the read-back their time) for files this large';
   if (outcome.kind === 'not-stored') {
     throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and reading the group back for ${formatSeconds(outcome.checkedForMs)} more found no new push: it may still be stored later; ${notSent}`);
   }

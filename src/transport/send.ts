@@ -61,7 +61,7 @@ export async function sendToGateway(
       }
       if (failure?.code === 'PUSH_TIMEOUT' && failure.delivered && payload !== undefined && !peer.resendable) {
         const get = (getTimeoutMs: number) => getPushTimeLines(connection, address.base, headers, getTimeoutMs);
-        const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport, bodyBytes: plain.bytes });
+        const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport });
         return { status: undefined, body: '', contentType: undefined, attempts: attempt, ...stored };
       }
       const elapsedMs = Date.now() - attemptStarted;
