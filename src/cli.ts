@@ -22,11 +22,13 @@ function version(): string {
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
   // Write errors on stdout (a closed pipe, a full disk) reach writeStdout's callbacks; the event
-  // is emitted as well and would otherwise end the process with a trace.
+  // is emitted as well and would otherwise end the process with a trace. The same for stderr:
+  // a warning that cannot be printed must not stop the data from landing.
   process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const redactor = redactorForEnvironment(process.env);
-  const writeErr = (text: string): void => void process.stderr.write(redactor.redact(text));
-  const output = { writeOut: (text: string) => void process.stdout.write(text), writeErr };
+  const writeErr = (text: string): void => writeQuietly(process.stderr, redactor.redact(text));
+  const output = { writeOut: (text: string) => writeQuietly(process.stdout, text), writeErr };
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const groupHeaders: string[] = [];
   let groupCommand: { name: GroupCommandName; options: GroupCommandOptions } | undefined;
@@ -90,6 +92,20 @@ export async function main(argv: string[]): Promise<void> {
   await run(files, options, redactor, passwordOnCommandLine);
 }
 
+/**
+ * Writes a message, a warning or a progress line, dropping it if it cannot be written: a closed
+ * pipe (EPIPE, `| head -1`), a closed descriptor (EBADF, `2>&-`) or a full disk (ENOSPC,
+ * `2>/dev/full`) must never cost the push; the exit code still says what became of the data.
+ * A file or device is written synchronously and throws; a pipe calls back with the error.
+ */
+function writeQuietly(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text, () => {});
+  } catch {
+    // Dropped, as the comment above says.
+  }
+}
+
 /** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
 function writeStdout(chunk: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -122,7 +138,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     verbose: options.verbose === true,
     env: process.env,
     cwd: process.cwd(),
-    writeErr: (text) => process.stderr.write(text),
+    writeErr: (text) => writeQuietly(process.stderr, text),
     redactor,
   });
   const readBackNotes: string[] = [];
