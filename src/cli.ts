@@ -44,11 +44,23 @@ export async function main(argv: string[]): Promise<void> {
   // chalk with it, is loaded only then: usage errors answer fast).
   const usageFailed = async (message: string): Promise<void> => {
     process.exitCode = 2;
-    if (commandParsed !== push || !optionGiven(argv, '--json')) return;
+    if (!optionGiven(argv, '--json')) return;
+    const usage = { code: 'USAGE', message, exitCode: 2 };
+    if (commandParsed !== push) {
+      const { groupsJson, pruneJson } = await import('./cli/group-output.js');
+      await writeAllStdout([commandParsed.name() === 'groups' ? groupsJson(undefined, usage, redactor) : pruneJson(undefined, usage, redactor)]);
+      return;
+    }
     const { jsonSummary } = await import('./cli/output.js');
     const action = optionGiven(argv, '--delete') ? 'delete' : optionGiven(argv, '--dry-run') ? 'dry-run' : 'push';
-    await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, { code: 'USAGE', message, exitCode: 2 })]);
+    await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, usage)]);
   };
+  // `csv-push` alone is someone finding out what it does: the usage, not a complaint about --job.
+  if (argv.length <= 2) {
+    writeErr(push.helpInformation());
+    process.exitCode = 2;
+    return;
+  }
   const oneDash = GROUP_COMMANDS.has(argv[2] ?? '') ? undefined : singleDashLongOption(argv, push);
   if (oneDash !== undefined) {
     writeErr(`error: ${oneDash}\n(run csv-push --help for usage)\n`);

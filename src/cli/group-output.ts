@@ -1,6 +1,7 @@
 import { formatAge, groupKeyText, type GatewayGroupInfo, type GroupsReport, type PruneOutcome, type PruneReport } from '../index.js';
 
 import { plural } from './output.js';
+import type { Redactor } from './redact.js';
 
 // What `groups` and `prune` print: a table for people, one JSON object for programs.
 
@@ -82,8 +83,9 @@ function groupJson(group: GatewayGroupInfo): Record<string, unknown> {
   };
 }
 
-export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary | undefined): string {
-  return `${JSON.stringify({
+/** The `groups --json` object, every string redacted on its own (a secret in a label value, too). */
+export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary | undefined, redactor: Pick<Redactor, 'json'>): string {
+  return `${redactor.json({
     ok: error === undefined,
     action: 'groups',
     gateway: report?.gateway,
@@ -95,8 +97,9 @@ export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary
   })}\n`;
 }
 
-export function pruneJson(report: PruneReport | undefined, error: ErrorSummary | undefined): string {
-  return `${JSON.stringify({
+/** The `prune --json` object, every string redacted on its own. */
+export function pruneJson(report: PruneReport | undefined, error: ErrorSummary | undefined, redactor: Pick<Redactor, 'json'>): string {
+  return `${redactor.json({
     ok: error === undefined && report?.outcomes.every((outcome) => outcome.error === undefined) === true,
     action: 'prune',
     dryRun: report?.dryRun,
