@@ -15,6 +15,7 @@ import type { HttpMethod, TransportOptions } from './options.js';
  */
 export const READ_BACK_MARGIN_MS = 500;
 const POLL_EVERY_MS = 200;
+const MIN_READ_MS = 50;
 
 export type ReadBackOutcome =
   | { readonly kind: 'stored'; readonly at: Date }
@@ -43,6 +44,9 @@ export async function readBackPush(
 ): Promise<ReadBackOutcome> {
   const started = Date.now();
   let lastProblem: string | undefined;
+  // Once the gateway has answered, a later read cut short by the window's end does not make the
+  // outcome unknown: no push showed while it could be seen.
+  let answered = false;
   for (;;) {
     try {
       // /metrics lists every group, so it grows with the gateway's contents: give it the rest of the
@@ -54,15 +58,16 @@ export async function readBackPush(
       const skewMs = Number.isNaN(gatewayNow) || Math.abs(gatewayNow - Date.now()) < 2000 ? 0 : gatewayNow - Date.now();
       const times = pushTimes(answer.lines, group);
       const since = sentAtMs + skewMs;
-      lastProblem = undefined;
+      answered = true;
       if (times !== undefined && times.pushedMs >= since && times.pushedMs >= times.failedMs) return { kind: 'stored', at: new Date(times.pushedMs - skewMs) };
       if (times !== undefined && times.failedMs >= since) return { kind: 'refused', at: new Date(times.failedMs - skewMs) };
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }
     const elapsed = Date.now() - started;
-    if (elapsed >= windowMs) {
-      return lastProblem === undefined ? { kind: 'not-stored', checkedForMs: elapsed } : { kind: 'unknown', reason: lastProblem };
+    // A read given less than this could not get an answer: the window is over.
+    if (elapsed >= windowMs - MIN_READ_MS) {
+      return answered || lastProblem === undefined ? { kind: 'not-stored', checkedForMs: elapsed } : { kind: 'unknown', reason: lastProblem };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_EVERY_MS, windowMs - elapsed)));
   }

@@ -34,9 +34,10 @@ describe('a gateway slower to answer than --timeout', () => {
   it('confirms a push whose ingest outlasted --timeout by reading the group back, sends it once, and exits 0', async () => {
     const job = uniqueJob();
     const before = await storedPuts();
-    // The read-back has the time of the attempts not made: 40 unused retries give it 8 s, however
-    // slow a loaded machine makes the gateway's ingest. A retry never resends the push itself.
-    const result = await runCli([largeCsv(), '-j', job, '-g', gateway.url, '-m', 'large', '--gzip', '--timeout', '0.2', '--retries', '40', '--json']);
+    // The read-back has the time of the attempts not made: 150 unused retries give it 30 s, however
+    // slow a loaded machine makes the gateway's ingest (seen: 1.6 s idle, over 8 s with the whole
+    // suite running beside other work). A retry never resends the push itself.
+    const result = await runCli([largeCsv(), '-j', job, '-g', gateway.url, '-m', 'large', '--gzip', '--timeout', '0.2', '--retries', '150', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: the gateway at .* did not answer within 200 ms \(--timeout\) after receiving the whole body, but reading the group back shows it stored the push at \S+; it was not sent again/);
     const summary = JSON.parse(result.stdout);
@@ -44,7 +45,7 @@ describe('a gateway slower to answer than --timeout', () => {
     expect(summary.warnings[0]).toContain('reading the group back shows it stored the push');
     expect((await gateway.group({ job }))?.metrics.large?.samples).toHaveLength(100_000);
     expect(await storedPuts()).toBe(before + 1);
-  });
+  }, 90_000);
 
   it('does not send again to a gateway that took the body and never answered, and exits 1 when the group shows no push', async () => {
     const startedAt = Date.now() / 1000;
