@@ -22,12 +22,14 @@ function version(): string {
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
   // Write errors on stdout (a closed pipe, a full disk) reach writeStdout's callbacks; the event
-  // is emitted as well and would otherwise end the process with a trace.
+  // is emitted as well and would otherwise end the process with a trace. The same for stderr:
+  // a warning that cannot be printed must not stop the data from landing.
   process.stdout.on('error', () => {});
+  process.stderr.on('error', () => {});
   const redactor = redactorForEnvironment(process.env);
   addProxyUserInfo(redactor, process.env, process.argv);
-  const writeErr = (text: string): void => void process.stderr.write(redactor.redact(text));
-  const output = { writeOut: (text: string) => void process.stdout.write(text), writeErr };
+  const writeErr = (text: string): void => writeQuietly(process.stderr, redactor.redact(text));
+  const output = { writeOut: (text: string) => writeQuietly(process.stdout, text), writeErr };
   const parsed: SharedNameOptions = { httpHeaders: [], csvHeader: true };
   const groupHeaders: string[] = [];
   let groupCommand: { name: GroupCommandName; options: GroupCommandOptions } | undefined;
@@ -43,11 +45,23 @@ export async function main(argv: string[]): Promise<void> {
   // chalk with it, is loaded only then: usage errors answer fast).
   const usageFailed = async (message: string): Promise<void> => {
     process.exitCode = 2;
-    if (commandParsed !== push || !optionGiven(argv, '--json')) return;
+    if (!optionGiven(argv, '--json')) return;
+    const usage = { code: 'USAGE', message, exitCode: 2 };
+    if (commandParsed !== push) {
+      const { groupsJson, pruneJson } = await import('./cli/group-output.js');
+      await writeAllStdout([commandParsed.name() === 'groups' ? groupsJson(undefined, usage, redactor) : pruneJson(undefined, usage, redactor)]);
+      return;
+    }
     const { jsonSummary } = await import('./cli/output.js');
     const action = optionGiven(argv, '--delete') ? 'delete' : optionGiven(argv, '--dry-run') ? 'dry-run' : 'push';
-    await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, { code: 'USAGE', message, exitCode: 2 })]);
+    await writeAllStdout([jsonSummary({ action, warnings: [], redactor }, undefined, usage)]);
   };
+  // `csv-push` alone is someone finding out what it does: the usage, not a complaint about --job.
+  if (argv.length <= 2) {
+    writeErr(push.helpInformation());
+    process.exitCode = 2;
+    return;
+  }
   const oneDash = GROUP_COMMANDS.has(argv[2] ?? '') ? undefined : singleDashLongOption(argv, push);
   if (oneDash !== undefined) {
     writeErr(`error: ${oneDash}\n(run csv-push --help for usage)\n`);
@@ -93,6 +107,20 @@ export async function main(argv: string[]): Promise<void> {
   await run(files, options, redactor, passwordOnCommandLine, proxyPasswordOnCommandLine);
 }
 
+/**
+ * Writes a message, a warning or a progress line, dropping it if it cannot be written: a closed
+ * pipe (EPIPE, `| head -1`), a closed descriptor (EBADF, `2>&-`) or a full disk (ENOSPC,
+ * `2>/dev/full`) must never cost the push; the exit code still says what became of the data.
+ * A file or device is written synchronously and throws; a pipe calls back with the error.
+ */
+function writeQuietly(stream: NodeJS.WriteStream, text: string): void {
+  try {
+    stream.write(text, () => {});
+  } catch {
+    // Dropped, as the comment above says.
+  }
+}
+
 /** Resolves once the text is written; rejects with the write error (a closed pipe, a full disk). */
 function writeStdout(chunk: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -125,7 +153,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     verbose: options.verbose === true,
     env: process.env,
     cwd: process.cwd(),
-    writeErr: (text) => process.stderr.write(text),
+    writeErr: (text) => writeQuietly(process.stderr, text),
     redactor,
   });
   const readBackNotes: string[] = [];

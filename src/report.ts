@@ -47,6 +47,8 @@ export interface RunReport {
   readonly status: number | undefined;
   readonly attempts: number;
   readonly durationMs: number;
+  /** Delete: whether the gateway held the group; the gateway answers a DELETE alike either way, so it is read first. */
+  readonly groupExisted?: boolean;
   /** Remote write: series in the batches the receiver accepted (stored even when a later batch failed). */
   readonly seriesSent?: number;
   /** Remote write: batches the receiver accepted; for a dry run, the batches the rows would take. */

@@ -27,7 +27,7 @@ export function gatewayOption(env: NodeJS.ProcessEnv): Option {
 /** Options after --gateway; `-H` values go to `httpHeaders` (the push command's --no-header shares commander's attribute). */
 export function addTransportOptions(command: Command, httpHeaders: string[]): Command {
   return command
-    .option('--timeout <seconds>', 'time limit of each attempt, connect included', timeoutSeconds('--timeout'), 10)
+    .option('--timeout <seconds>', 'time limit of each attempt, connect included; a request ends within (retries + 1) x this + the waits between attempts + 0.5 s (so --retries 0: --timeout + 0.5 s), a push\'s read-back included', timeoutSeconds('--timeout'), 10)
     .option('--retries <n>', 'extra attempts on network errors, timeouts and HTTP 429, 500, 502, 503, 504', wholeNumber('--retries'), 2)
     .option('--username <name>', 'basic-auth user (default: $PUSHGATEWAY_USERNAME); the password comes from --password-file or $PUSHGATEWAY_PASSWORD')
     .option('--password-file <path>', 'file holding the basic-auth password')

@@ -1,6 +1,7 @@
 import { formatAge, groupKeyText, type GatewayGroupInfo, type GroupsReport, type PruneOutcome, type PruneReport } from '../index.js';
 
 import { plural } from './output.js';
+import type { Redactor } from './redact.js';
 
 // What `groups` and `prune` print: a table for people, one JSON object for programs.
 
@@ -37,18 +38,36 @@ export function groupsTable(groups: readonly GatewayGroupInfo[]): string {
     .join('');
 }
 
-/** One sentence on what a prune did, for the terminal and the step summary alike. */
+/** ` matching job="x", env="y"` when the prune was given a job or labels. */
+function filterText(report: PruneReport): string {
+  const key = [...(report.job === undefined ? [] : [{ name: 'job', value: report.job }]), ...report.labels];
+  return key.length === 0 ? '' : ` matching ${key.map(({ name, value }) => `${name}=${JSON.stringify(value)}`).join(', ')}`;
+}
+
+/** One sentence on what a prune did, for the terminal and the step summary alike: counts of the groups that matched, not of all. */
 export function pruneHeadline(report: PruneReport, olderThan: string): string {
-  const matched = `${report.outcomes.length} of ${plural(report.total, 'group')} not pushed for ${olderThan}`;
-  if (report.dryRun) return `dry run: ${matched} would be deleted from ${report.gateway}; nothing was deleted`;
+  const matched = `${plural(report.outcomes.length, 'group')}${filterText(report)} not pushed for ${olderThan}`;
+  const onGateway = `(${plural(report.total, 'group')} on the gateway)`;
+  if (report.dryRun) return `dry run: ${matched} would be deleted from ${report.gateway} ${onGateway}; nothing was deleted`;
   const failed = report.outcomes.filter((outcome) => outcome.error !== undefined).length;
-  const deleted = report.outcomes.length - failed;
-  return `deleted ${deleted} of ${plural(report.total, 'group')} not pushed for ${olderThan} from ${report.gateway}${failed > 0 ? `; ${failed} could not be deleted` : ''}`;
+  const deleted = report.outcomes.filter((outcome) => outcome.deleted).length;
+  const pushedAgain = report.outcomes.filter((outcome) => outcome.kept === 'pushed-again').length;
+  const gone = report.outcomes.filter((outcome) => outcome.kept === 'gone').length;
+  return [
+    `deleted ${deleted} of ${matched} from ${report.gateway} ${onGateway}`,
+    pushedAgain > 0 ? `${pushedAgain} pushed again while prune ran, kept` : undefined,
+    gone > 0 ? `${gone} already gone` : undefined,
+    failed > 0 ? `${failed} could not be deleted` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join('; ');
 }
 
 export function pruneLine(outcome: PruneOutcome): string {
-  const verb = outcome.deleted ? 'deleted' : outcome.error === undefined ? 'would delete' : 'not deleted';
   const age = outcome.group.ageMs === undefined ? 'never pushed successfully' : `last push ${formatAge(outcome.group.ageMs)} ago`;
+  if (outcome.kept === 'pushed-again') return `kept {${groupKeyText(outcome.group)}}: pushed again at ${timeText(outcome.pushedAgainAt)}, after prune listed it (${age})\n`;
+  if (outcome.kept === 'gone') return `already gone {${groupKeyText(outcome.group)}}: deleted by someone else after prune listed it\n`;
+  const verb = outcome.deleted ? 'deleted' : outcome.error === undefined ? 'would delete' : 'not deleted';
   return `${verb} {${groupKeyText(outcome.group)}} (${age}, ${outcome.group.series} series)\n`;
 }
 
@@ -64,8 +83,9 @@ function groupJson(group: GatewayGroupInfo): Record<string, unknown> {
   };
 }
 
-export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary | undefined): string {
-  return `${JSON.stringify({
+/** The `groups --json` object, every string redacted on its own (a secret in a label value, too). */
+export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary | undefined, redactor: Pick<Redactor, 'json'>): string {
+  return `${redactor.json({
     ok: error === undefined,
     action: 'groups',
     gateway: report?.gateway,
@@ -77,19 +97,24 @@ export function groupsJson(report: GroupsReport | undefined, error: ErrorSummary
   })}\n`;
 }
 
-export function pruneJson(report: PruneReport | undefined, error: ErrorSummary | undefined): string {
-  return `${JSON.stringify({
+/** The `prune --json` object, every string redacted on its own. */
+export function pruneJson(report: PruneReport | undefined, error: ErrorSummary | undefined, redactor: Pick<Redactor, 'json'>): string {
+  return `${redactor.json({
     ok: error === undefined && report?.outcomes.every((outcome) => outcome.error === undefined) === true,
     action: 'prune',
     dryRun: report?.dryRun,
     gateway: report?.gateway,
     olderThanSeconds: report === undefined ? undefined : report.olderThanMs / 1000,
     total: report?.total,
+    matched: report?.outcomes.length,
     deleted: report?.outcomes.filter((outcome) => outcome.deleted).length,
+    kept: report?.outcomes.filter((outcome) => outcome.kept !== undefined).length,
     failed: report?.outcomes.filter((outcome) => outcome.error !== undefined).length,
     groups: report?.outcomes.map((outcome) => ({
       ...groupJson(outcome.group),
       deleted: outcome.deleted,
+      kept: outcome.kept,
+      pushedAgainAt: outcome.pushedAgainAt?.toISOString(),
       error: outcome.error === undefined ? undefined : { code: outcome.error.code, message: outcome.error.message },
     })),
     durationMs: report?.durationMs,

@@ -18,7 +18,9 @@ export interface CommandIo {
 /** Runs `groups` or `prune` once the command line is parsed; returns the exit code. */
 export async function runGroupCommand(command: GroupCommandName, options: GroupCommandOptions, httpHeaders: readonly string[], io: CommandIo): Promise<number> {
   if (command === 'prune' && options.olderThan === undefined) {
-    io.writeErr(`error: prune needs --older-than, e.g. --older-than 7d: it never deletes groups whatever their age\n(run csv-push prune --help for usage; ${FILE_NAMED_LIKE_A_COMMAND})\n`);
+    const message = 'prune needs --older-than, e.g. --older-than 7d: it never deletes groups whatever their age';
+    io.writeErr(`error: ${message}\n(run csv-push prune --help for usage; ${FILE_NAMED_LIKE_A_COMMAND})\n`);
+    if (options.json) io.writeOut((await import('./group-output.js')).pruneJson(undefined, { code: 'USAGE', message, exitCode: 2 }, io.redactor));
     return 2;
   }
   return runChosen(command, options, httpHeaders, io);
@@ -28,7 +30,7 @@ async function runChosen(command: 'groups' | 'prune', options: GroupCommandOptio
   const [library, output] = await Promise.all([import('../index.js'), import('./group-output.js')]);
   const reporter = new Reporter({ quiet: options.quiet === true, verbose: options.verbose === true, env: io.env, cwd: io.cwd, writeErr: io.writeErr, redactor: io.redactor });
   const printJson = (text: string): void => {
-    if (options.json) io.writeOut(io.redactor.redact(text));
+    if (options.json) io.writeOut(text);
   };
   try {
     const filter = {
@@ -40,7 +42,7 @@ async function runChosen(command: 'groups' | 'prune', options: GroupCommandOptio
     };
     if (command === 'groups') {
       const report = await library.listGroups(filter);
-      printJson(output.groupsJson(report, undefined));
+      printJson(output.groupsJson(report, undefined, io.redactor));
       if (!options.json && report.groups.length > 0) io.writeOut(output.groupsTable(report.groups));
       if (!options.json && !options.quiet) {
         const count = report.groups.length === report.total ? plural(report.total, 'group') : `${report.groups.length} of ${plural(report.total, 'group')}`;
@@ -61,14 +63,14 @@ async function runChosen(command: 'groups' | 'prune', options: GroupCommandOptio
     const headline = output.pruneHeadline(report, options.olderThan ?? '');
     if (!options.quiet && !options.json) io.writeErr(`${report.dryRun ? '' : failed ? '✘ ' : '✔ '}${headline}\n`);
     reporter.stepSummary(pruneStepSummary(report, headline, (outcome) => library.groupKeyText(outcome.group)));
-    printJson(output.pruneJson(report, undefined));
+    printJson(output.pruneJson(report, undefined, io.redactor));
     return failed ? 1 : 0;
   } catch (error) {
     if (!(error instanceof library.CsvPushError)) throw error;
     reporter.error(error.message);
     if (options.verbose && error.stack !== undefined) reporter.detail(error.stack);
     const summary = { code: error.code, message: error.message, exitCode: error.exitCode };
-    printJson(command === 'groups' ? output.groupsJson(undefined, summary) : output.pruneJson(undefined, summary));
+    printJson(command === 'groups' ? output.groupsJson(undefined, summary, io.redactor) : output.pruneJson(undefined, summary, io.redactor));
     return error.exitCode;
   }
 }

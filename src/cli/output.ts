@@ -133,7 +133,11 @@ export class Reporter {
         );
         return;
       case 'delete':
-        this.settings.writeErr(`${c.green('✔')} deleted group {${group}} at ${report.gateway} ${took}\n`);
+        this.settings.writeErr(
+          report.groupExisted === false
+            ? `nothing to delete: no group {${group}} at ${report.gateway}\n`
+            : `${c.green('✔')} deleted group {${group}} at ${report.gateway} ${took}\n`,
+        );
         return;
       case 'dry-run': {
         if (report.remoteWrite !== undefined) {
@@ -223,6 +227,7 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     status: report?.status,
     attempts: report?.attempts,
     batches: report?.batches,
+    groupExisted: report?.groupExisted,
     durationMs: report?.durationMs,
     error,
   })}\n`;

@@ -146,11 +146,23 @@ export async function pushCsv(options: PushCsvOptions): Promise<RunReport> {
   return sendPush(await preparePush(options));
 }
 
-/** Deletes the whole group (job plus grouping labels) from the gateway. */
+/**
+ * Deletes the whole group (job plus grouping labels) from the gateway. The gateway answers a
+ * DELETE with 202 whether the group was there or not, so the groups are read first: a group that
+ * is not there is left alone (`groupExisted: false`; nothing is sent that could delete a group
+ * pushed meanwhile), which is success, as `rm -f` treats a missing file.
+ */
 export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
   const started = Date.now();
   const { address, path, labels } = resolveGroup(options, false);
-  const answer = await sendToGateway(address, 'DELETE', path as string, undefined, transportWithDefaults(options.transport));
+  const transport = transportWithDefaults(options.transport);
+  // Loaded only for a delete: a push never lists the groups.
+  const { readGroups } = await import('../groups/list-groups.js');
+  const tally: AttemptTally = { attempts: 0 };
+  const groups = await readGroups(address, counting(transport, tally));
+  const key = nonEmpty({ job: options.job, ...Object.fromEntries(labels.map((label) => [label.name, label.value])) });
+  const existed = groups.some((group) => nonEmpty(group.labels) === key);
+  const answer = existed ? await sendToGateway(address, 'DELETE', path as string, undefined, counting(transport, tally)) : undefined;
   return {
     action: 'delete',
     files: [],
@@ -162,10 +174,16 @@ export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
     metrics: [],
     ...rowsReport(undefined),
     pushed: true,
-    status: answer.status,
-    attempts: answer.attempts,
+    groupExisted: existed,
+    status: answer?.status,
+    attempts: tally.attempts,
     durationMs: Math.round(Date.now() - started),
   };
+}
+
+/** A grouping key as text, its labels sorted: the gateway treats an empty label value as no label. */
+function nonEmpty(labels: Readonly<Record<string, string>>): string {
+  return JSON.stringify(Object.entries(labels).filter(([, value]) => value !== '').sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The command line's way in: a push (its dry run prints the body), or --delete. */

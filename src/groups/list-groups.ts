@@ -71,5 +71,5 @@ export async function listGroups(options: ListGroupsOptions): Promise<GroupsRepo
 /** Every group the gateway holds, through the one reader of its groups. */
 export async function readGroups(address: GatewayAddress, transport: TransportOptions): Promise<GatewayGroupInfo[]> {
   const answer = await sendToGateway(address, 'GET', GROUPS_PATH, undefined, transport);
-  return groupsFromJson(answer.body, Date.now(), displayUrl(address.base, GROUPS_PATH));
+  return groupsFromJson(answer.body, Date.now(), displayUrl(address.base, GROUPS_PATH), answer);
 }

@@ -116,15 +116,51 @@ function refusalReason(answer: RawAnswer, peer: Peer): string {
     peer === GATEWAY_PEER
       ? "not a Pushgateway's reason; the URL may not be a Pushgateway, check --gateway"
       : `not a ${peer.noun}'s reason; the URL may not be one, check ${peer.urlOption}`;
-  if (/html/i.test(answer.contentType ?? '') || /^<(!doctype|html|\?xml|head|body)\b/i.test(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-    const gist = title === undefined || title === '' ? shortened(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), OTHER_ANSWER_SHOWN) : title;
-    return `the answer is an HTML page (${gist}), ${notTheGateway}`;
-  }
+  const html = htmlGist(answer);
+  if (html !== undefined) return `the answer is ${html}, ${notTheGateway}`;
   const fromGo = /^text\/plain; charset=utf-8$/i.test(answer.contentType ?? '');
   if (text.length <= (fromGo ? GATEWAY_REASON_MAX : OTHER_ANSWER_SHOWN * 2)) return text;
   if (fromGo) return `${shortened(text, GATEWAY_REASON_MAX)} (${text.length} characters in all)`;
   return `the answer is ${text.length} characters (${shortened(text, OTHER_ANSWER_SHOWN)}), ${notTheGateway}`;
+}
+
+/** `an HTML page (Node Exporter)`, when the answer is one: its title, or the start of its text. */
+function htmlGist(answer: Pick<RawAnswer, 'body' | 'contentType'>): string | undefined {
+  const text = answer.body.replace(/\s+/g, ' ').trim();
+  if (!/html/i.test(answer.contentType ?? '') && !/^<(!doctype|html|\?xml|head|body)\b/i.test(text)) return undefined;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  const gist = title === undefined || title === '' ? shortened(text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), OTHER_ANSWER_SHOWN) : title;
+  return `an HTML page (${gist})`;
+}
+
+/** What an answer carried, in a few words: `an HTML page (title)`, `212 characters of text/plain ("...")`, or `an empty body`. */
+export function answerGist(answer: Pick<RawAnswer, 'body' | 'contentType'>): string {
+  const html = htmlGist(answer);
+  if (html !== undefined) return html;
+  const text = answer.body.replace(/\s+/g, ' ').trim();
+  if (text === '') return 'an empty body';
+  const kind = answer.contentType === undefined ? '' : ` of ${answer.contentType.split(';')[0]?.trim()}`;
+  return `${text.length} characters${kind} (${JSON.stringify(shortened(text, OTHER_ANSWER_SHOWN))})`;
+}
+
+/**
+ * A Pushgateway (1.5 to 1.11 read) answers a push or a delete it took with 200 (its consistency
+ * check on) or 202 (off), and an empty body; a remote-write receiver with 204 (Prometheus,
+ * VictoriaMetrics) or 200 (Mimir, Thanos), and an empty body. Any other success comes from
+ * something else at that URL, such as node_exporter answering every path with its HTML page:
+ * nothing was stored, however much it says 200. A GET is judged by the document it asked for.
+ */
+export function notThePeer(method: HttpMethod, url: string, answer: RawAnswer, peer: Peer): CsvPushError | undefined {
+  if (method === 'GET') return undefined;
+  const statuses = peer === GATEWAY_PEER ? [200, 202] : [200, 202, 204];
+  if (statuses.includes(answer.status) && answer.body.trim() === '') return undefined;
+  const what = peer === GATEWAY_PEER ? 'a Pushgateway' : `a ${peer.noun}`;
+  const expected = peer === GATEWAY_PEER ? 'a Pushgateway answers with 200 or 202 and an empty body' : 'a receiver answers with 204 or 200 and an empty body';
+  return new CsvPushError(
+    'GATEWAY_ANSWER',
+    `${url} answered ${method} with HTTP ${answer.status}${answer.statusText === '' ? '' : ` ${answer.statusText}`} and ${answerGist(answer)}, but is not ${what} (${expected}); nothing was stored there: check ${peer.urlOption}`,
+    { status: answer.status },
+  );
 }
 
 function shortened(text: string, length: number): string {

@@ -1,6 +1,6 @@
 import { CsvPushError } from '../errors.js';
 import type { GroupingLabel } from './gateway-url.js';
-import { describeNetworkError, formatSeconds } from './answers.js';
+import { answerGist, describeNetworkError, formatSeconds, type RawAnswer } from './answers.js';
 import { displayUrl } from './gateway-url.js';
 import { GATEWAY_PEER } from './options.js';
 import { proxyOfAgent } from './proxy.js';
@@ -36,21 +36,33 @@ export interface GatewayGroupInfo {
 
 const GATEWAY_OWN_METRICS = new Set(['push_time_seconds', 'push_failure_time_seconds']);
 
-/** The groups in the answer to GET GROUPS_PATH, sorted by job and labels; throws when it is not the gateway's list. */
-export function groupsFromJson(body: string, readAt: number, url: string): GatewayGroupInfo[] {
-  let data: unknown;
+/**
+ * The groups in the answer to GET GROUPS_PATH, sorted by job and labels; throws when it is not the
+ * gateway's list: `{"status":"success","data":[{"labels":{"job":...},...},...]}` (api/v1 from 1.0
+ * to 1.11), every group with its labels. JSON of another shape would otherwise read as no groups.
+ */
+export function groupsFromJson(body: string, readAt: number, url: string, answer?: Pick<RawAnswer, 'body' | 'contentType'>): GatewayGroupInfo[] {
+  let parsed: { status?: unknown; data?: unknown } | undefined;
   try {
-    data = (JSON.parse(body) as { data?: unknown }).data;
+    parsed = JSON.parse(body) as { status?: unknown; data?: unknown };
   } catch {
-    data = undefined;
+    parsed = undefined;
   }
-  if (!Array.isArray(data)) {
+  const data = parsed?.status === 'success' ? parsed.data : undefined;
+  const isGroup = (group: unknown): group is ApiGroup =>
+    typeof group === 'object' && group !== null && isStringRecord((group as { labels?: unknown }).labels);
+  if (!Array.isArray(data) || !data.every(isGroup)) {
+    const sent = answer === undefined ? '' : `: it sent ${answerGist(answer)}`;
     throw new CsvPushError(
       'GATEWAY_ANSWER',
-      `${url} did not answer with the Pushgateway's JSON list of groups; check that --gateway names a Pushgateway (v1.0 or later)`,
+      `${url} answered, but not with the Pushgateway's JSON list of groups${sent}; the URL is not a Pushgateway (v1.0 or later): check --gateway`,
     );
   }
-  return data.map((group) => groupInfo(group as ApiGroup, readAt)).sort(byJobAndLabels);
+  return data.map((group) => groupInfo(group, readAt)).sort(byJobAndLabels);
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((field) => typeof field === 'string');
 }
 
 interface ApiFamily {

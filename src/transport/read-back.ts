@@ -9,10 +9,13 @@ import type { HttpMethod, TransportOptions } from './options.js';
 // million series take seconds), so the client reads the group's own push times back instead,
 // from the gateway's /metrics text (see gateway-groups.ts for why not its JSON).
 
-/** Below this, a slow gateway is assumed to ingest at least this many body bytes per second. */
-const ASSUMED_INGEST_BYTES_PER_SECOND = 2_000_000;
-const MIN_WINDOW_MS = 5000;
-const POLL_EVERY_MS = 500;
+/**
+ * The read-back's share of the run beyond the attempts' own --timeout: small and fixed, so that a
+ * run with --retries 0 ends within --timeout plus this (and the few milliseconds around it).
+ */
+export const READ_BACK_MARGIN_MS = 500;
+const POLL_EVERY_MS = 200;
+const MIN_READ_MS = 50;
 
 export type ReadBackOutcome =
   | { readonly kind: 'stored'; readonly at: Date }
@@ -21,11 +24,12 @@ export type ReadBackOutcome =
   | { readonly kind: 'unknown'; readonly reason: string };
 
 /**
- * How long to look: the per-attempt timeout, or longer for a body a slow gateway needs longer to
- * ingest, so that a large push is not reported failed while the gateway is still storing it.
+ * How long to look: the time the attempts not made would have had (a push whose body went up is
+ * never sent again, so their --timeout is free), plus a fixed margin. The whole request, read-back
+ * included, so ends within (retries + 1) x --timeout, the waits between attempts, and the margin.
  */
-export function readBackWindowMs(timeoutMs: number, bodyBytes: number): number {
-  return Math.max(timeoutMs, MIN_WINDOW_MS + (bodyBytes * 1000) / ASSUMED_INGEST_BYTES_PER_SECOND);
+export function readBackWindowMs(timeoutMs: number, attemptsLeft: number): number {
+  return attemptsLeft * timeoutMs + READ_BACK_MARGIN_MS;
 }
 
 /**
@@ -36,29 +40,34 @@ export async function readBackPush(
   get: (timeoutMs: number) => Promise<PushTimeLines>,
   group: Record<string, string>,
   sentAtMs: number,
-  { windowMs, minGetTimeoutMs }: { windowMs: number; minGetTimeoutMs: number },
+  { windowMs }: { windowMs: number },
 ): Promise<ReadBackOutcome> {
   const started = Date.now();
   let lastProblem: string | undefined;
+  // Once the gateway has answered, a later read cut short by the window's end does not make the
+  // outcome unknown: no push showed while it could be seen.
+  let answered = false;
   for (;;) {
     try {
-      // /metrics lists every group, so it grows with the gateway's contents: give it the rest of the window.
-      const answer = await get(Math.max(minGetTimeoutMs, windowMs - (Date.now() - started)));
+      // /metrics lists every group, so it grows with the gateway's contents: give it the rest of the
+      // window, and no more, so that --timeout bounds the run.
+      const answer = await get(Math.max(1, windowMs - (Date.now() - started)));
       if (answer.status !== 200) throw new Error(`HTTP ${answer.status} from /metrics`);
       // Clocks a few seconds apart would make a fresh push look old (or an old one fresh).
       const gatewayNow = answer.date === undefined ? Number.NaN : Date.parse(answer.date);
       const skewMs = Number.isNaN(gatewayNow) || Math.abs(gatewayNow - Date.now()) < 2000 ? 0 : gatewayNow - Date.now();
       const times = pushTimes(answer.lines, group);
       const since = sentAtMs + skewMs;
-      lastProblem = undefined;
+      answered = true;
       if (times !== undefined && times.pushedMs >= since && times.pushedMs >= times.failedMs) return { kind: 'stored', at: new Date(times.pushedMs - skewMs) };
       if (times !== undefined && times.failedMs >= since) return { kind: 'refused', at: new Date(times.failedMs - skewMs) };
     } catch (error) {
       lastProblem = error instanceof Error ? error.message : String(error);
     }
     const elapsed = Date.now() - started;
-    if (elapsed >= windowMs) {
-      return lastProblem === undefined ? { kind: 'not-stored', checkedForMs: elapsed } : { kind: 'unknown', reason: lastProblem };
+    // A read given less than this could not get an answer: the window is over.
+    if (elapsed >= windowMs - MIN_READ_MS) {
+      return answered || lastProblem === undefined ? { kind: 'not-stored', checkedForMs: elapsed } : { kind: 'unknown', reason: lastProblem };
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_EVERY_MS, windowMs - elapsed)));
   }
@@ -73,7 +82,6 @@ export interface ReadBackContext {
   readonly attemptStarted: number;
   readonly failure: AttemptFailure;
   readonly transport: TransportOptions;
-  readonly bodyBytes: number;
 }
 
 /**
@@ -83,9 +91,9 @@ export interface ReadBackContext {
  */
 export async function confirmByReadBack(get: (timeoutMs: number) => Promise<PushTimeLines>, context: ReadBackContext): Promise<{ readBack: string }> {
   const { method, url, attempt, attempts, attemptStarted, failure, transport } = context;
-  const windowMs = readBackWindowMs(transport.timeoutMs, context.bodyBytes);
+  const windowMs = readBackWindowMs(transport.timeoutMs, attempts - attempt);
   // The gateway takes its push time after parsing the body, so a push of this attempt is newer than its start.
-  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs, minGetTimeoutMs: transport.timeoutMs });
+  const outcome = await readBackPush(get, groupOfPath(context.path), attemptStarted, { windowMs });
   const elapsedMs = Date.now() - attemptStarted;
   const noAnswer = `${failure.message} after receiving the whole body`;
   if (outcome.kind === 'stored') {
@@ -100,7 +108,8 @@ export async function confirmByReadBack(get: (timeoutMs: number) => Promise<Push
       `${noAnswer}; reading the group back shows it refused the push at ${outcome.at.toISOString()} (push_failure_time_seconds): check the body with --dry-run | promtool check metrics`,
     );
   }
-  const notSent = 'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout for files this large';
+  const notSent =
+    'it was not sent again, so that the gateway does not ingest it twice; check the group before pushing again, and raise --timeout (or --retries, whose unused attempts give the read-back their time) for files this large';
   if (outcome.kind === 'not-stored') {
     throw new CsvPushError('PUSH_TIMEOUT', `${noAnswer}, and reading the group back for ${formatSeconds(outcome.checkedForMs)} more found no new push: it may still be stored later; ${notSent}`);
   }

@@ -1,6 +1,6 @@
 import { CsvPushError, usageError } from '../errors.js';
-import { AttemptFailure, formatSeconds, refusal, type RawAnswer } from './answers.js';
-import { getPushTimeLines } from './gateway-groups.js';
+import { AttemptFailure, formatSeconds, notThePeer, refusal, type RawAnswer } from './answers.js';
+import { getPushTimeLines, type PushTimeLines } from './gateway-groups.js';
 import { displayUrl, type GatewayAddress } from './gateway-url.js';
 import { GATEWAY_PEER, type HttpMethod, type Peer, type RequestBody, type TransportOptions } from './options.js';
 import { confirmByReadBack } from './read-back.js';
@@ -14,6 +14,7 @@ export interface GatewayAnswer {
   /** Undefined when no answer came and reading the group back showed the push stored. */
   readonly status: number | undefined;
   readonly body: string;
+  readonly contentType: string | undefined;
   readonly attempts: number;
 }
 
@@ -61,15 +62,17 @@ export async function sendToGateway(
       }
       if (failure?.code === 'PUSH_TIMEOUT' && failure.delivered && payload !== undefined && !peer.resendable) {
         const get = (getTimeoutMs: number) => getPushTimeLines(connection, address.base, headers, getTimeoutMs);
-        const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport, bodyBytes: plain.bytes });
-        return { status: undefined, body: '', attempts: attempt, ...stored };
+        const stored = await confirmByReadBack(get, { method, url, path, attempt, attempts, attemptStarted, failure, transport });
+        return { status: undefined, body: '', contentType: undefined, attempts: attempt, ...stored };
       }
       const elapsedMs = Date.now() - attemptStarted;
       const status = answer?.status;
-      // The Pushgateway answers 200 or 202, remote-write receivers 204.
+      // The Pushgateway answers 200 or 202, remote-write receivers 204; only with an empty body.
       if (status !== undefined && status >= 200 && status < 300) {
         transport.onAttempt?.({ attempt, attempts, method, url, status, elapsedMs });
-        return { status, body: answer?.body ?? '', attempts: attempt };
+        const wrongPeer = notThePeer(method, url, answer as RawAnswer, peer);
+        if (wrongPeer !== undefined) throw wrongPeer;
+        return { status, body: answer?.body ?? '', contentType: answer?.contentType, attempts: attempt };
       }
       const retryable =
         failure !== undefined ? failure.retryable || (failure.delivered && peer.resendable) : RETRYABLE_STATUSES.has(status ?? 0);
@@ -88,6 +91,17 @@ export async function sendToGateway(
       }
       await sleep(retryInMs);
     }
+  } finally {
+    connection.agent.destroy();
+  }
+}
+
+/** The push times the gateway shows now (the push-time lines of its /metrics), in one GET bounded by the timeout. */
+export async function readPushTimeLines(address: GatewayAddress, transport: TransportOptions): Promise<PushTimeLines> {
+  const headers = requestHeaders(address, transport, undefined, false);
+  const connection = await connectionFor(address.base, transport);
+  try {
+    return await getPushTimeLines(connection, address.base, headers, transport.timeoutMs);
   } finally {
     connection.agent.destroy();
   }

@@ -75,7 +75,7 @@ describe('in a GitHub Actions step', () => {
     const pruned = await runCli(['prune', '--older-than', '1s', '--job', job, '-g', gateway.url], { env });
     expect(pruned.code).toBe(0);
     const markdown = readFileSync(summary, 'utf8');
-    expect(markdown).toMatch(new RegExp(`^### csv-push prune: ✅ deleted 1 of \\d+ groups not pushed for 1s from ${gateway.url}\\n\\n`));
+    expect(markdown).toMatch(new RegExp(`^### csv-push prune: ✅ deleted 1 of 1 group matching job="${job}" not pushed for 1s from ${gateway.url} \\(\\d+ groups on the gateway\\)\\n\\n`));
     expect(markdown).toMatch(new RegExp(`\\| job="${job}", path="/tmp/x" \\| 3 \\| \\d{4}-[^|]+Z \\| deleted \\|\\n`));
   });
 });

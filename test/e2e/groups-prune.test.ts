@@ -89,14 +89,27 @@ describe('csv-push groups', () => {
     expect(unreachable.stderr).toContain('error: cannot reach the gateway at http://127.0.0.1:9/api/v1/metrics: connection refused');
     expect(JSON.parse(unreachable.stdout)).toMatchObject({ ok: false, action: 'groups', error: { code: 'PUSH_UNREACHABLE', exitCode: 1 } });
     const server = await startFaultServer(answer(200, 'hello from some web server'));
+    // Prometheus' own API answers /api/v1/... with JSON of another shape: not a list of groups either.
+    const prometheusLike = await startFaultServer(answer(200, '{"status":"success","data":{"resultType":"vector","result":[]}}', { 'content-type': 'application/json' }));
+    const groupsWithoutLabels = await startFaultServer(answer(200, '{"status":"success","data":[{"name":"x"}]}', { 'content-type': 'application/json' }));
     try {
       const notGateway = await runCli(['groups', '-g', server.url]);
       expect(notGateway.code).toBe(1);
       expect(notGateway.stderr).toBe(
-        `error: ${server.url}/api/v1/metrics did not answer with the Pushgateway's JSON list of groups; check that --gateway names a Pushgateway (v1.0 or later)\n`,
+        `error: ${server.url}/api/v1/metrics answered, but not with the Pushgateway's JSON list of groups: it sent 26 characters of text/plain ("hello from some web server"); the URL is not a Pushgateway (v1.0 or later): check --gateway\n`,
       );
+      for (const other of [prometheusLike, groupsWithoutLabels]) {
+        for (const command of [['groups'], ['prune', '--older-than', '1s']]) {
+          const result = await runCli([...command, '-g', other.url, '--json']);
+          expect(result.code, result.stderr).toBe(1);
+          expect(result.stderr).toContain("answered, but not with the Pushgateway's JSON list of groups: it sent");
+          expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, error: { code: 'GATEWAY_ANSWER', exitCode: 1 } });
+        }
+        // Nothing was deleted: the only requests were the reads of the list.
+        expect(other.requests.map((request) => request.method)).toEqual(['GET', 'GET']);
+      }
     } finally {
-      await server.close();
+      await Promise.all([server.close(), prometheusLike.close(), groupsWithoutLabels.close()]);
     }
   });
 });
@@ -125,14 +138,14 @@ describe('csv-push prune', () => {
       expect.stringMatching(new RegExp(`^would delete \\{job="${job}", instance="old-slash", path="/srv/a/b"\\} \\(last push \\d+s ago, 3 series\\)$`)),
       '',
     ]);
-    expect(dryRun.stderr).toMatch(new RegExp(`^dry run: 3 of \\d+ groups not pushed for 2s would be deleted from ${gateway.url}; nothing was deleted\\n$`));
+    expect(dryRun.stderr).toMatch(new RegExp(`^dry run: 3 groups matching job="${job}" not pushed for 2s would be deleted from ${gateway.url} \\(\\d+ groups on the gateway\\); nothing was deleted\\n$`));
     expect(await jobGroups(job)).toHaveLength(4);
 
     const pruned = await prune('--json');
     expect(pruned.code).toBe(0);
     expect(pruned.stderr).toBe('');
     const json = JSON.parse(pruned.stdout);
-    expect(json).toMatchObject({ ok: true, action: 'prune', dryRun: false, olderThanSeconds: 2, deleted: 3, failed: 0 });
+    expect(json).toMatchObject({ ok: true, action: 'prune', dryRun: false, olderThanSeconds: 2, matched: 3, deleted: 3, kept: 0, failed: 0 });
     expect(json.groups.map((group: { labels: unknown; deleted: boolean }) => [group.labels, group.deleted])).toEqual([
       [{ job, instance: '', zone: 'old-empty' }, true],
       [{ job, instance: 'old' }, true],
@@ -165,7 +178,7 @@ describe('csv-push prune', () => {
       expect(result.stderr).toContain(
         `error: could not delete {job="${job}", instance="locked"}: the gateway refused DELETE ${proxy.url}/metrics/job/${job}/instance/locked with HTTP 403 Forbidden: locked by policy`,
       );
-      expect(result.stderr).toMatch(/✘ deleted 1 of \d+ groups not pushed for 1s from .*; 1 could not be deleted\n$/);
+      expect(result.stderr).toMatch(/✘ deleted 1 of 2 groups matching job="[^"]+" not pushed for 1s from \S+ \(\d+ groups on the gateway\); 1 could not be deleted\n$/);
       expect(result.stdout).toMatch(new RegExp(`^deleted \\{job="${job}", instance="loose"\\} \\(last push \\d+s ago, 3 series\\)\\n$`));
       expect(await jobGroups(job)).toEqual([{ job, instance: 'locked' }]);
     } finally {

@@ -34,7 +34,10 @@ describe('a gateway slower to answer than --timeout', () => {
   it('confirms a push whose ingest outlasted --timeout by reading the group back, sends it once, and exits 0', async () => {
     const job = uniqueJob();
     const before = await storedPuts();
-    const result = await runCli([largeCsv(), '-j', job, '-g', gateway.url, '-m', 'large', '--gzip', '--timeout', '0.2', '--retries', '2', '--json']);
+    // The read-back has the time of the attempts not made: 150 unused retries give it 30 s, however
+    // slow a loaded machine makes the gateway's ingest (seen: 1.6 s idle, over 8 s with the whole
+    // suite running beside other work). A retry never resends the push itself.
+    const result = await runCli([largeCsv(), '-j', job, '-g', gateway.url, '-m', 'large', '--gzip', '--timeout', '0.2', '--retries', '150', '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/warning: the gateway at .* did not answer within 200 ms \(--timeout\) after receiving the whole body, but reading the group back shows it stored the push at \S+; it was not sent again/);
     const summary = JSON.parse(result.stdout);
@@ -42,7 +45,7 @@ describe('a gateway slower to answer than --timeout', () => {
     expect(summary.warnings[0]).toContain('reading the group back shows it stored the push');
     expect((await gateway.group({ job }))?.metrics.large?.samples).toHaveLength(100_000);
     expect(await storedPuts()).toBe(before + 1);
-  });
+  }, 90_000);
 
   it('does not send again to a gateway that took the body and never answered, and exits 1 when the group shows no push', async () => {
     const startedAt = Date.now() / 1000;
@@ -60,4 +63,31 @@ describe('a gateway slower to answer than --timeout', () => {
     expect(server.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
     expect(server.requests.filter((request) => request.method === 'GET' && request.url === '/metrics').length).toBeGreaterThan(1);
   }, 30_000);
+
+  it('--timeout 1 --retries 0 against a server that never answers ends within --timeout plus the 0.5 s margin, read-back included', async () => {
+    server = await faultServer(hang);
+    const started = Date.now();
+    const result = await runCli(['example_data.csv', '-j', 'silent', '-g', server.url, '--timeout', '1', '--retries', '0']);
+    const ended = Date.now();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/error: the gateway at \S+ did not answer within 1\.0 s \(--timeout\) after receiving the whole body, and the group could not be read back \(no answer from \S+\/metrics within \d+ ms\): it may have been stored; it was not sent again/);
+    expect(server.requests.filter((request) => request.method === 'PUT')).toHaveLength(1);
+    // The bound is on the network stage: from the moment the push arrived to the end of the run.
+    // Node's own start comes before it (0.2 s on an idle machine; seconds when the machine is loaded).
+    const networkStageMs = ended - (server.requests[0]?.at ?? started);
+    expect(networkStageMs).toBeLessThan(1000 + 500 + 400);
+  });
+
+  it('with retries, a GET that is never answered ends within (retries + 1) x --timeout plus the waits between attempts', async () => {
+    server = await faultServer(hang);
+    const started = Date.now();
+    // A GET (the group listing) is retried after a timeout, as nothing it sent can be stored twice.
+    const result = await runCli(['groups', '-g', server.url, '--timeout', '0.5', '--retries', '2', '--verbose']);
+    const tookMs = Date.now() - (server.requests[0]?.at ?? started);
+    expect(result.code).toBe(1);
+    expect(server.requests).toHaveLength(3);
+    const waits = [...result.stderr.matchAll(/retrying in (\d+) ms/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+    // Measured from the first request's arrival, which the first attempt's 0.5 s began just before.
+    expect(tookMs).toBeLessThan(3 * 500 + waits + 400);
+  });
 });

@@ -153,7 +153,7 @@ describe('faults the real gateway does not make', () => {
     const error = await failure(pushTo(server.url, { retries: 1, timeoutMs: 300 }));
     const took = Date.now() - started;
     expect(error.code).toBe('PUSH_TIMEOUT');
-    expect(error.message).toMatch(/did not answer within 300 ms \(--timeout\) after receiving the whole body, and the group could not be read back \(no answer from \S+\/metrics within [\d.]+ s\): it may have been stored; it was not sent again/);
+    expect(error.message).toMatch(/did not answer within 300 ms \(--timeout\) after receiving the whole body, and the group could not be read back \(no answer from \S+\/metrics within [\d.]+ m?s\): it may have been stored; it was not sent again/);
     expect(server.requests.map((request) => request.method)).toEqual(['PUT', 'GET']);
     expect(took).toBeLessThan(15_000);
   });
