@@ -247,6 +247,8 @@ async function main() {
           runs: toolRuns.length,
         });
       }
+      // Kept size by size, so a run cut short still leaves what it measured.
+      writeFileSync(join(outDir, 'results-partial.json'), JSON.stringify({ nodes, results }, null, 2));
     }
     await wipe(gateway.url);
   } finally {
