@@ -1,5 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import { inputError } from '../errors.js';
+import { Origins } from './origins.js';
 
 /** Where a sample came from, so a later row with the same labels can name the row it replaced. */
 export interface SampleOrigin {
@@ -27,7 +28,7 @@ export interface GaugeFamily {
   readonly help: string;
   gauge: Gauge;
   /** Every label set this gauge was given, by key, with the packed origin of its latest row. */
-  readonly origins: Map<string, number>;
+  readonly origins: Origins;
   /** Whether any of its label values holds a `,` (see refuseMergedSeries). */
   holdsComma: boolean;
 }
@@ -44,6 +45,12 @@ export class GaugeRegistry {
   private readonly files: string[] = [];
   /** Label names of every file read so far; each gauge declares them all (a label never set is not rendered). */
   private readonly labelNames = new Set<string>();
+  /**
+   * What every gauge is made with, one array each for them all: prom-client keeps the arrays it
+   * is given, and with a gauge per row's metric name an array per gauge adds up.
+   */
+  private gaugeLabelNames: string[] = [];
+  private readonly registers = [this.registry];
   private seriesCountAtEnd: number | undefined;
 
   /**
@@ -54,11 +61,13 @@ export class GaugeRegistry {
     const added = names.filter((name) => !this.labelNames.has(name));
     if (added.length === 0) return;
     for (const name of added) this.labelNames.add(name);
+    this.gaugeLabelNames = Array.from(this.labelNames);
     if (this.families.size === 0) return;
     // Registered again in their first-seen order, so the text keeps that order.
     this.registry.clear();
     for (const family of this.families.values()) {
-      const { values } = await family.gauge.get();
+      // A gauge no row has set holds only prom-client's own 0 sample (see newGauge): not copied.
+      const { values } = family.origins.size === 0 ? { values: [] } : await family.gauge.get();
       family.gauge = this.newGauge(family.name, family.help);
       for (const { labels, value } of values) family.gauge.set(labels, value);
     }
@@ -76,7 +85,7 @@ export class GaugeRegistry {
   family(name: string, help: string): GaugeFamily {
     let family = this.families.get(name);
     if (family === undefined) {
-      family = { name, help, gauge: this.newGauge(name, help), origins: new Map(), holdsComma: false };
+      family = { name, help, gauge: this.newGauge(name, help), origins: new Origins(), holdsComma: false };
       this.families.set(name, family);
     }
     return family;
@@ -104,7 +113,14 @@ export class GaugeRegistry {
    */
   forgetRows(): void {
     this.seriesCountAtEnd = this.seriesCount;
+    this.dropUnsetSamples();
     for (const family of this.families.values()) family.origins.clear();
+  }
+
+  /** Removes prom-client's own 0 sample (see newGauge) from the label-less gauges no row has set. */
+  private dropUnsetSamples(): void {
+    if (this.labelNames.size > 0) return;
+    for (const family of this.families.values()) if (family.origins.size === 0) family.gauge.remove();
   }
 
   get metricNames(): string[] {
@@ -143,22 +159,33 @@ export class GaugeRegistry {
   /**
    * The exposition text of every gauge, as prom-client renders it, with `constantLabels` on every
    * series (prom-client's default labels: a textfile has no grouping key to carry `job`).
+   * The same text as `registry.metrics()`, rendered one gauge at a time: `metrics()` renders every
+   * gauge at once, so with one gauge per row's metric name all their partial texts are alive
+   * together: 50,000 names took 30 MB more peak RSS that way on Node.js 24, whose young
+   * generation grows to four times the size it has on Node.js 20 and 22.
    */
-  render(constantLabels: Readonly<Record<string, string>> = {}): Promise<string> {
+  async render(constantLabels: Readonly<Record<string, string>> = {}): Promise<string> {
     // Set here, not earlier: declareLabelNames clears the registry, and its default labels with it.
     this.registry.setDefaultLabels(constantLabels);
-    return this.registry.metrics();
+    // After forgetRows the origins are gone, and it has dropped them already.
+    if (this.seriesCountAtEnd === undefined) this.dropUnsetSamples();
+    const texts: string[] = [];
+    for (const name of this.families.keys()) texts.push(await this.registry.getSingleMetricAsString(name));
+    return `${texts.join('\n\n')}\n`;
   }
 
   get contentType(): string {
     return this.registry.contentType;
   }
 
+  /**
+   * A Gauge without label names starts out holding one sample of 0; only rows may set samples, so
+   * it is removed before rendering from the gauges no row has set (dropUnsetSamples). Not here:
+   * removing it turns prom-client's sample table into a dictionary, 128 bytes more per gauge, for
+   * a gauge that a row sets anyway.
+   */
   private newGauge(name: string, help: string): Gauge {
-    const gauge = new Gauge({ name, help, labelNames: Array.from(this.labelNames), registers: [this.registry] });
-    // A Gauge without label names starts out holding one sample of 0; only rows may set samples.
-    if (this.labelNames.size === 0) gauge.remove();
-    return gauge;
+    return new Gauge({ name, help, labelNames: this.gaugeLabelNames, registers: this.registers });
   }
 
   private originOf(packed: number): SampleOrigin {
