@@ -35,19 +35,22 @@ describe('fuzz: generated CSVs and options against a real gateway, textfile and 
       const cases = fuzzCases(SEED, CASES);
       const failures: string[] = [];
       const exitCodes = new Map<Destination, number[]>();
+      const secondsSpent = new Map<Destination, number>();
       let next = 0;
       const worker = async (): Promise<void> => {
         for (let index = next++; index < cases.length; index = next++) {
           const fuzz = cases[index] as FuzzCase;
+          const caseStarted = Date.now();
           const outcome = await runCase(fuzz, { gatewayUrl: gateway.url, victoriaMetricsUrl: victoriaMetrics.current().url }, `fuzz_${SEED}_${index}`);
           const counts = exitCodes.get(fuzz.destination) ?? [0, 0, 0];
           counts[outcome.push.code ?? 1] = (counts[outcome.push.code ?? 1] ?? 0) + 1;
           exitCodes.set(fuzz.destination, counts);
+          secondsSpent.set(fuzz.destination, (secondsSpent.get(fuzz.destination) ?? 0) + (Date.now() - caseStarted) / 1000);
           if (outcome.violations.length > 0) failures.push(reproducer(index, fuzz, outcome));
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
-      const perDestination = [...exitCodes].map(([destination, counts]) => `${destination} ${counts.join('/')}`).join(', ');
+      const perDestination = [...exitCodes].map(([destination, counts]) => `${destination} ${counts.join('/')} (${(secondsSpent.get(destination) ?? 0).toFixed(0)} s in cases)`).join(', ');
       console.log(
         `fuzz seed ${SEED}: ${CASES} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, push exit codes 0/1/2: ${perDestination}; ${failures.length} with violations`,
       );
