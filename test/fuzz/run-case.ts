@@ -115,7 +115,15 @@ function commonViolations(fuzz: FuzzCase, dryRun: CliResult, push: CliResult): s
     if (/unexpected failure/.test(result.stderr)) violations.push(`${name} met an unexpected failure: ${result.stderr.trim()}`);
     for (const secret of fuzz.secrets) if ((result.stdout + result.stderr).includes(secret)) violations.push(`${name} printed the secret ${secret}`);
   }
-  if ((dryRun.code === 2) !== (push.code === 2)) violations.push(`--dry-run exited ${dryRun.code} but the push ${push.code}: they read the input differently`);
+  // By design, remote write takes --strict and a --max-skipped bound only with --dry-run (the
+  // way to check a file before streaming it): the real run refuses them, whatever the file.
+  const maxSkipped = fuzz.args[fuzz.args.indexOf('--max-skipped') + 1];
+  const dryRunOnly = fuzz.destination === 'remote-write' && (fuzz.args.includes('--strict') || (fuzz.args.includes('--max-skipped') && maxSkipped !== '100%'));
+  if (dryRunOnly) {
+    if (push.code !== 2 || !/error: --(strict|max-skipped) .*--remote-write/.test(push.stderr)) violations.push(`remote write took --strict or --max-skipped ${maxSkipped} without --dry-run: exit ${push.code}`);
+  } else if ((dryRun.code === 2) !== (push.code === 2)) {
+    violations.push(`--dry-run exited ${dryRun.code} but the push ${push.code}: they read the input differently`);
+  }
   // Valid by construction: nothing in the file or options may stop it.
   if (fuzz.kind === 'valid' && push.code !== 0) violations.push(`a valid case exited ${push.code}, not 0: ${firstLine(push.stderr)}`);
   if (fuzz.kind === 'valid' && dryRun.code !== 0) violations.push(`a valid case's --dry-run exited ${dryRun.code}, not 0: ${firstLine(dryRun.stderr)}`);
