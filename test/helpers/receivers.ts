@@ -74,10 +74,22 @@ async function exportOnce(baseUrl: string, selector: string): Promise<StoredSamp
   const samples: StoredSample[] = [];
   for (const line of (await response.text()).split('\n')) {
     if (line === '') continue;
-    const series = JSON.parse(line) as { metric: Record<string, string>; values: number[]; timestamps: number[] };
-    series.values.forEach((value, index) => samples.push({ labels: series.metric, value, timestampMs: series.timestamps[index] ?? Number.NaN }));
+    const series = JSON.parse(quoteInfinities(line)) as { metric: Record<string, string>; values: (number | string)[]; timestamps: number[] };
+    series.values.forEach((value, index) => samples.push({ labels: series.metric, value: typeof value === 'number' ? value : value === '-Inf' ? -Infinity : Infinity, timestampMs: series.timestamps[index] ?? Number.NaN }));
   }
   return samples;
+}
+
+/**
+ * VictoriaMetrics writes infinite values as bare `+Inf` and `-Inf`, which JSON has no word for:
+ * quoted here, then read as numbers. Only the values array is touched (it comes after the labels).
+ */
+function quoteInfinities(line: string): string {
+  const start = line.lastIndexOf('"values":[');
+  if (start < 0) return line;
+  const end = line.indexOf(']', start);
+  const values = line.slice(start, end).replace(/([[,])([+-]Inf)(?=[,\]]|$)/g, '$1"$2"');
+  return line.slice(0, start) + values + line.slice(end);
 }
 
 /** Sorts samples by their labels and time, so tests can compare whole lists. */
