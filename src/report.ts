@@ -1,4 +1,4 @@
-import type { DuplicateRow, SkipReason, SkippedRow } from './metrics/row-findings.js';
+import type { CellSkipReason, DuplicateRow, SkippedCell, SkipReason, SkippedRow } from './metrics/row-findings.js';
 
 /** One label of a grouping key (or, for the destinations without one, a label on every series). */
 export interface GroupingLabel {
@@ -34,6 +34,13 @@ export interface RunReport {
   readonly rowsSkippedSilently: number;
   /** The first skipped rows (at most 100), with their lines; the rest are only counted. */
   readonly skipped: readonly SkippedRow[];
+  /** Value cells skipped in rows that were kept (with several value columns, a bad cell costs its sample, not the row). */
+  readonly cellsSkipped: number;
+  readonly cellsSkippedByReason: Readonly<Record<CellSkipReason, number>>;
+  /** Skipped with --skip-empty-values: counted in cellsSkipped, never listed. */
+  readonly cellsSkippedSilently: number;
+  /** The first skipped cells (at most 100), with line and column; the rest are only counted. */
+  readonly skippedCells: readonly SkippedCell[];
   /** Every row whose labels repeat an earlier row's, counted. */
   readonly duplicateRows: number;
   /** The first of them (at most 100), with their lines. */

@@ -1,7 +1,7 @@
 import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { AttemptEvent, RunReport } from '../index.js';
 // A plain text function of the core, imported on its own: this module loads before the library.
-import { skipReasonCounts } from '../metrics/row-findings.js';
+import { cellSkipReasonCounts, skipReasonCounts } from '../metrics/row-findings.js';
 import { GithubActions, pushStepSummary, type AnnotationPlace } from './github-actions.js';
 import type { Redactor } from './redact.js';
 
@@ -92,6 +92,7 @@ export class Reporter {
     report.warnings.forEach((text) => this.warning(text));
     const rowLines = [
       ...report.skipped.map((row) => ({ ...row, text: `${row.file}:${row.line}: ${row.reason}; row skipped` })),
+      ...report.skippedCells.map((cell) => ({ ...cell, text: `${cell.file}:${cell.line}: ${cell.reason}; this sample skipped, the row's other values kept` })),
       ...report.duplicates.map((row) => ({
         ...row,
         text: `${row.file}:${row.line}: same labels as ${row.replacedFile === row.file ? '' : `${row.replacedFile} `}line ${row.replacedLine}; this row's value replaces it`,
@@ -101,13 +102,14 @@ export class Reporter {
     const shown = rowLines.slice(0, limit);
     shown.forEach((row) => this.warning(row.text, row));
     // Only the first rows of each kind are listed in the report; the rest are counted.
-    const warned = report.rowsSkipped - report.rowsSkippedSilently + report.duplicateRows;
+    const warned = report.rowsSkipped - report.rowsSkippedSilently + report.cellsSkipped - report.cellsSkippedSilently + report.duplicateRows;
     if (warned > shown.length) {
       const more = [
         `${warned - shown.length} more row warnings not shown`,
         report.rowsSkipped > 0 ? `rows skipped: ${skipReasonCounts(report.skippedByReason)}` : undefined,
+        report.cellsSkipped > 0 ? `value cells skipped: ${cellSkipReasonCounts(report.cellsSkippedByReason)}` : undefined,
       ].filter(Boolean);
-      const listed = report.skipped.length + report.duplicates.length;
+      const listed = report.skipped.length + report.skippedCells.length + report.duplicates.length;
       const where = this.settings.verbose || listed === shown.length ? '--json has the counts by reason' : '--verbose or --json lists the first of each kind, with counts by reason';
       this.warning(`${more.join('; ')} (${where})`);
     }
@@ -118,7 +120,9 @@ export class Reporter {
     if (this.settings.quiet) return;
     const c = this.chalk;
     const group = [`job="${report.job}"`, ...report.groupingLabels.map((label) => `${label.name}="${label.value}"`)].join(', ');
-    const skipped = report.rowsSkipped > 0 ? c.yellow(`, ${plural(report.rowsSkipped, 'row')} skipped`) : '';
+    const skipped =
+      (report.rowsSkipped > 0 ? c.yellow(`, ${plural(report.rowsSkipped, 'row')} skipped`) : '') +
+      (report.cellsSkipped > 0 ? c.yellow(`, ${plural(report.cellsSkipped, 'value cell')} skipped`) : '');
     const duplicates = report.duplicateRows > 0 ? c.yellow(`, ${plural(report.duplicateRows, 'duplicate')}`) : '';
     const took = `in ${formatDuration(report.durationMs)}`;
     const rows = `${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}`;
@@ -219,6 +223,10 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     skipped: report?.skipped,
     // Only the first rows are listed with their lines; this many more are only counted.
     skippedNotListed: report === undefined ? undefined : report.rowsSkipped - report.skipped.length,
+    cellsSkipped: report?.cellsSkipped,
+    cellsSkippedByReason: report?.cellsSkippedByReason,
+    skippedCells: report?.skippedCells,
+    skippedCellsNotListed: report === undefined ? undefined : report.cellsSkipped - report.skippedCells.length,
     duplicateRows: report?.duplicateRows,
     duplicates: report?.duplicates,
     duplicatesNotListed: report === undefined ? undefined : report.duplicateRows - report.duplicates.length,

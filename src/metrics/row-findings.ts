@@ -10,6 +10,22 @@ export interface SkippedRow {
   readonly reason: string;
 }
 
+/** Why one value cell of a kept row was skipped: the row's other value columns still give samples. */
+export type CellSkipReason = 'notANumber' | 'emptyValue';
+
+export const CELL_SKIP_REASONS: readonly CellSkipReason[] = ['notANumber', 'emptyValue'];
+
+export interface SkippedCell {
+  readonly file: string;
+  readonly line: number;
+  /** 1-based, as the message says it. */
+  readonly column: number;
+  /** The column's header as written. */
+  readonly header: string;
+  readonly kind: CellSkipReason;
+  readonly reason: string;
+}
+
 export interface DuplicateRow {
   readonly file: string;
   readonly line: number;
@@ -38,6 +54,15 @@ export class RowFindings {
   readonly skipped: SkippedRow[] = [];
   readonly duplicates: DuplicateRow[] = [];
   readonly skippedByReason: Record<SkipReason, number> = { wrongColumnCount: 0, notANumber: 0, emptyValue: 0, noMetricName: 0, reservedMetricName: 0, notATime: 0 };
+  /**
+   * Value cells skipped in rows that were kept (a row with several value columns and at least one
+   * good cell): each costs one sample, not the row. Cells of skipped rows are not counted here.
+   */
+  cellsSkipped = 0;
+  /** Empty cells skipped by --skip-empty-values: counted in cellsSkipped, never listed. */
+  cellsSkippedSilently = 0;
+  readonly cellsSkippedByReason: Record<CellSkipReason, number> = { notANumber: 0, emptyValue: 0 };
+  readonly skippedCells: SkippedCell[] = [];
 
   /** `describe` is called only for rows that are listed: the rest cost no message text. */
   skip(file: string, line: number, kind: SkipReason, describe: () => string, silently = false): void {
@@ -45,6 +70,14 @@ export class RowFindings {
     this.skippedByReason[kind]++;
     if (silently) this.rowsSkippedSilently++;
     else if (this.skipped.length < ROWS_LISTED) this.skipped.push({ file, line, kind, reason: describe() });
+  }
+
+  /** `describe` is called only for cells that are listed. */
+  skipCell(cell: Omit<SkippedCell, 'reason'>, describe: () => string, silently = false): void {
+    this.cellsSkipped++;
+    this.cellsSkippedByReason[cell.kind]++;
+    if (silently) this.cellsSkippedSilently++;
+    else if (this.skippedCells.length < ROWS_LISTED) this.skippedCells.push({ ...cell, reason: describe() });
   }
 
   duplicate(row: DuplicateRow): void {
@@ -61,6 +94,14 @@ const SKIP_REASON_TEXT: Readonly<Record<SkipReason, string>> = {
   reservedMetricName: "a metric name the gateway keeps for its own series",
   notATime: 'a --timestamp-column cell that is not a time',
 };
+
+/** `4 empty, 2 not a number` */
+export function cellSkipReasonCounts(byReason: Readonly<Record<CellSkipReason, number>>): string {
+  const text: Readonly<Record<CellSkipReason, string>> = { emptyValue: 'empty', notANumber: 'not a number' };
+  return CELL_SKIP_REASONS.filter((kind) => byReason[kind] > 0)
+    .map((kind) => `${byReason[kind]} ${text[kind]}`)
+    .join(', ');
+}
 
 /** `12 with an empty value cell, 3 with the wrong number of columns` */
 export function skipReasonCounts(byReason: Readonly<Record<SkipReason, number>>): string {

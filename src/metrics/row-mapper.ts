@@ -58,6 +58,8 @@ export class RowMapper<Family> {
   private readonly labels: LabelSetBuilder;
   /** Reused for every row: the values of the row being added. */
   private readonly rowValues: number[];
+  /** Reused for every row: which of its value cells is no number. */
+  private readonly cellIsBad: boolean[];
   private readonly valueColumns: readonly ValueColumn[];
   private readonly metricColumn: number | undefined;
   private readonly timestampColumn: number | undefined;
@@ -68,9 +70,15 @@ export class RowMapper<Family> {
   private readonly fileIndex: number;
   /** The first cell beyond a float64's range, and how many there were. */
   private beyondFloat64: { line: number; column: ValueColumn; cell: string; value: number; count: number } | undefined;
+  /** Value columns of each row, for the bounds on skipped cells. */
+  get valueColumnCount(): number {
+    return this.valueColumns.length;
+  }
   /** This file's rows, for the bounds on skipped rows, which hold file by file. */
   rowsRead = 0;
   rowsSkipped = 0;
+  /** Value cells skipped in rows that were kept (the row's other values were pushed). */
+  cellsSkipped = 0;
   /** Rows skipped for having fewer cells than the header, which --allow-short-rows would read. */
   shortRowsSkipped = 0;
   /**
@@ -135,6 +143,7 @@ export class RowMapper<Family> {
     this.labelNames = labelIndexes.map((index) => header.names[index] as string);
     this.labels = new LabelSetBuilder(header.names, labelIndexes);
     this.rowValues = this.valueColumns.map(() => 1);
+    this.cellIsBad = this.valueColumns.map(() => false);
     if (options.valueColumns.length === 0 && options.labelColumns === undefined) {
       this.valueLike = labelIndexes.map((column) => ({ column, byName: (header.names[column] as string).toLowerCase() === 'value', numeric: true }));
     }
@@ -169,26 +178,29 @@ export class RowMapper<Family> {
     const families = this.fixedFamilies ?? this.familiesNamedBy(cells, line);
     if (families === undefined) return;
 
+    // A bad cell costs its own sample, not the row: the row is skipped only when no value cell is good.
     const values = this.rowValues;
+    let badCells = 0;
     for (let index = 0; index < this.valueColumns.length; index++) {
       const value = this.valueColumns[index] as ValueColumn;
       const cell = cells[value.column] as string;
       const parsed = parseSampleValue(cell);
-      if (parsed === undefined) {
-        const empty = cell.trim() === '';
-        this.skip(
-          line,
-          empty ? 'emptyValue' : 'notANumber',
-          () => `column ${value.column + 1} ("${value.header}") holds ${empty ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`,
-          empty && this.options.skipEmptyValues,
-        );
-        return;
-      }
-      if (isBeyondFloat64(cell, parsed)) this.noteBeyondFloat64(line, value, cell, parsed);
-      values[index] = parsed;
+      values[index] = parsed ?? Number.NaN;
+      this.cellIsBad[index] = parsed === undefined;
+      if (parsed === undefined) badCells++;
+      else if (isBeyondFloat64(cell, parsed)) this.noteBeyondFloat64(line, value, cell, parsed);
+    }
+    if (badCells > 0 && badCells === this.valueColumns.length) {
+      const first = this.valueColumns[0] as ValueColumn;
+      const cell = cells[first.column] as string;
+      const empty = cell.trim() === '';
+      const others = badCells === 1 ? '' : `, nor ${badCells === 2 ? 'does its other value cell' : `do its ${badCells - 1} other value cells`}`;
+      this.skip(line, empty ? 'emptyValue' : 'notANumber', () => `${this.notANumberText(first, cell)}${others}`, empty && this.options.skipEmptyValues);
+      return;
     }
     const timestampMs = this.timestampColumn === undefined ? undefined : this.timestampOf(cells, line);
     if (timestampMs === null) return;
+    if (badCells > 0) this.skipCells(cells, line);
     for (const candidate of this.valueLike) {
       if (candidate.numeric && parseSampleValue(cells[candidate.column] as string) === undefined) candidate.numeric = false;
     }
@@ -196,10 +208,32 @@ export class RowMapper<Family> {
     const labelSet = this.labels.build(cells);
     let replaced: SampleOrigin | undefined;
     for (let index = 0; index < families.length; index++) {
+      if (this.cellIsBad[index] === true) continue;
       replaced = this.gauges.set(families[index] as Family, labelSet, values[index] ?? 1, this.fileIndex, line, timestampMs) ?? replaced;
     }
     if (replaced !== undefined) {
       this.findings.duplicate({ file: this.file, line, replacedFile: replaced.file, replacedLine: replaced.line });
+    }
+  }
+
+  private notANumberText(value: ValueColumn, cell: string): string {
+    const empty = cell.trim() === '';
+    return `column ${value.column + 1} ("${value.header}") holds ${empty ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`;
+  }
+
+  /** The bad value cells of a row that is kept: each is one sample skipped. */
+  private skipCells(cells: readonly string[], line: number): void {
+    for (let index = 0; index < this.valueColumns.length; index++) {
+      if (this.cellIsBad[index] !== true) continue;
+      const value = this.valueColumns[index] as ValueColumn;
+      const cell = cells[value.column] as string;
+      const empty = cell.trim() === '';
+      this.cellsSkipped++;
+      this.findings.skipCell(
+        { file: this.file, line, column: value.column + 1, header: value.header, kind: empty ? 'emptyValue' : 'notANumber' },
+        () => this.notANumberText(value, cell),
+        empty && this.options.skipEmptyValues,
+      );
     }
   }
 

@@ -17,6 +17,9 @@ export interface FileTally {
   readonly file: string;
   readonly rowsRead: number;
   readonly rowsSkipped: number;
+  /** Value cells skipped in kept rows, and the value cells of every row read (rows × value columns). */
+  readonly cellsSkipped: number;
+  readonly valueCells: number;
 }
 
 /** What reading the sources found, whatever took the samples. */
@@ -119,7 +122,13 @@ export async function collectSeries<Family>(
       warnings.push(`${file} has ${options.columns === undefined ? 'a header but ' : ''}no data rows, so it adds no series`);
     }
     const read = mapper as RowMapper<Family> | undefined;
-    files.push({ file, rowsRead: read?.rowsRead ?? 0, rowsSkipped: read?.rowsSkipped ?? 0 });
+    files.push({
+      file,
+      rowsRead: read?.rowsRead ?? 0,
+      rowsSkipped: read?.rowsSkipped ?? 0,
+      cellsSkipped: read?.cellsSkipped ?? 0,
+      valueCells: (read?.rowsRead ?? 0) * (read?.valueColumnCount ?? 0),
+    });
     for (const column of read?.valueLikeColumns() ?? []) valueLike.add(column);
     shortRowsSkipped += read?.shortRowsSkipped ?? 0;
   }

@@ -5,11 +5,20 @@ import type { ReadRows } from './read-rows.js';
 /** The part of a report that tells what reading the rows found. */
 export function rowsReport(
   read: ReadRows | undefined,
-): Pick<RunReport, 'rowsRead' | 'rowsSkipped' | 'skippedByReason' | 'rowsSkippedSilently' | 'skipped' | 'duplicateRows' | 'duplicates' | 'warnings' | 'hints'> {
+): Pick<
+  RunReport,
+  | 'rowsRead' | 'rowsSkipped' | 'skippedByReason' | 'rowsSkippedSilently' | 'skipped' | 'duplicateRows' | 'duplicates' | 'warnings' | 'hints'
+  | 'cellsSkipped' | 'cellsSkippedByReason' | 'cellsSkippedSilently' | 'skippedCells'
+> {
+  const none = new RowFindings();
   return {
+    cellsSkipped: read?.findings.cellsSkipped ?? 0,
+    cellsSkippedByReason: { ...(read?.findings.cellsSkippedByReason ?? none.cellsSkippedByReason) },
+    cellsSkippedSilently: read?.findings.cellsSkippedSilently ?? 0,
+    skippedCells: read?.findings.skippedCells ?? [],
     rowsRead: read?.findings.rowsRead ?? 0,
     rowsSkipped: read?.findings.rowsSkipped ?? 0,
-    skippedByReason: { ...(read?.findings.skippedByReason ?? new RowFindings().skippedByReason) },
+    skippedByReason: { ...(read?.findings.skippedByReason ?? none.skippedByReason) },
     rowsSkippedSilently: read?.findings.rowsSkippedSilently ?? 0,
     skipped: read?.findings.skipped ?? [],
     duplicateRows: read?.findings.duplicateRows ?? 0,

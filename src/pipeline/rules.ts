@@ -39,10 +39,11 @@ export function checkRows(options: CsvOptions, read: ReadRows, report: RunReport
 
 function checkStrict(options: CsvOptions, report: RunReport): void {
   if (options.strict !== true) return;
-  const problems = report.rowsSkipped + report.duplicateRows;
+  const problems = report.rowsSkipped + report.cellsSkipped + report.duplicateRows;
   if (problems === 0) return;
   const parts = [
     report.rowsSkipped > 0 ? `${report.rowsSkipped} row(s) would be skipped` : undefined,
+    report.cellsSkipped > 0 ? `${report.cellsSkipped} value cell(s) would be skipped` : undefined,
     report.duplicateRows > 0 ? `${report.duplicateRows} row(s) repeat an earlier row's labels` : undefined,
   ].filter(Boolean);
   throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was pushed. Fix the rows listed above, or drop --strict`, { report });
@@ -70,8 +71,8 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
   const allAllowed = bound !== undefined && 'percent' in bound && bound.percent === 100;
   // Counts by reason are over every file; with one file they are that file's.
   const reasons = collected.files.length === 1 ? ` (${skipReasonCounts(report.skippedByReason)})` : '';
-  for (const { file, rowsRead, rowsSkipped } of collected.files) {
-    if (rowsSkipped === 0) continue;
+  for (const { file, rowsRead, rowsSkipped, cellsSkipped, valueCells } of collected.files) {
+    if (rowsSkipped === 0 && cellsSkipped === 0) continue;
     if (rowsSkipped === rowsRead && !allAllowed) {
       throw new CsvPushError(
         'SKIPPED_ROWS',
@@ -79,12 +80,20 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
         { report },
       );
     }
-    const limit = bound === undefined ? undefined : 'rows' in bound ? bound.rows : (rowsRead * bound.percent) / 100;
-    if (limit !== undefined && rowsSkipped > limit) {
-      const share = `${((rowsSkipped / rowsRead) * 100).toFixed(1).replace(/\.0$/, '')}%`;
+    // Skipped rows and skipped value cells (of kept rows) are each held to the bound: a count
+    // bounds each, a share is of the file's rows and of its value cells (rows × value columns).
+    if (bound === undefined) continue;
+    const checks = [
+      { skipped: rowsSkipped, total: rowsRead, what: 'data rows' },
+      { skipped: cellsSkipped, total: valueCells, what: 'value cells' },
+    ];
+    for (const { skipped, total, what } of checks) {
+      const limit = 'rows' in bound ? bound.rows : (total * bound.percent) / 100;
+      if (skipped <= limit) continue;
+      const share = `${((skipped / total) * 100).toFixed(1).replace(/\.0$/, '')}%`;
       throw new CsvPushError(
         'SKIPPED_ROWS',
-        `${file}: ${rowsSkipped} of its ${rowsRead} data rows skipped (${share}), more than --max-skipped ${String(options.maxSkipped).trim()} allows; nothing was sent. Fix the rows listed above, or raise --max-skipped`,
+        `${file}: ${skipped} of its ${total} ${what} skipped (${share}), more than --max-skipped ${String(options.maxSkipped).trim()} allows; nothing was sent. Fix the ${what === 'data rows' ? 'rows' : 'cells'} listed above, or raise --max-skipped`,
         { report },
       );
     }

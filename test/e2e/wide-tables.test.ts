@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { useGateway } from '../helpers/pushgateway.js';
+
+const { gateway, uniqueJob } = useGateway();
+
+const FINANCIAL_VALUES = ['--value-column', 'Price', '--value-column', 'Price/Earnings', '--value-column', 'Dividend Yield', '--value-column', 'Earnings/Share', '--value-column', 'Market Cap'];
+
+/** Every cell of the fixture that is a number, as `gauge{Symbol}` → value: what must land. */
+const GOOD_CELLS: Record<string, Record<string, number>> = {
+  sp500_Price: { MMM: 222.89, AOS: 60.24, ABT: 56.27, ABBV: 108.48, ACN: 150.51, ATVI: 65.83, ADBE: 185.16 },
+  sp500_Price_Earnings: { MMM: 24.31, AOS: 27.76, ABT: 22.51, ABBV: 19.41, ACN: 25.47, ATVI: 31.8, ADBE: 52.31 },
+  sp500_Dividend_Yield: { MMM: 2.33, AOS: 1.15, ABT: 1.91, ABBV: 2.5, ACN: 1.71, ATVI: 0.43, ADBE: 0 },
+  sp500_Earnings_Share: { MMM: 7.92, ABT: 0.26, ABBV: 3.29, ACN: 5.44, ADBE: 3.39 },
+  sp500_Market_Cap: { MMM: 138721055226, AOS: 10783419933, ABT: 102121042306, ACN: 79918890000, ADBE: 94550214268 },
+};
+
+describe('wide tables: one bad cell costs one sample, not the row', () => {
+  it('pushes every good cell of a table with scattered empty and #NULL! cells, and names each bad one', async () => {
+    const job = uniqueJob();
+    const result = await runCli(['wide_financials_bad_cells.csv', '-j', job, '-g', gateway.url, '-m', 'sp500', '--label-column', 'Symbol', ...FINANCIAL_VALUES, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const landed = (await gateway.group({ job }))?.metrics ?? {};
+    const got = Object.fromEntries(
+      Object.entries(landed).map(([name, metric]) => [name, Object.fromEntries(metric.samples.map((sample) => [sample.labels.Symbol, sample.value]))]),
+    );
+    expect(got).toEqual(GOOD_CELLS);
+    expect(result.stderr).toContain(
+      `warning: wide_financials_bad_cells.csv:5: column 8 ("Market Cap") holds "#NULL!", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false); this sample skipped, the row's other values kept`,
+    );
+    expect(result.stderr).toContain('warning: wide_financials_bad_cells.csv:3: column 7 ("Earnings/Share") holds an empty cell, not a number');
+    expect(result.stderr).toContain('warning: wide_financials_bad_cells.csv:8: column 4 ("Price") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false), nor do its 4 other value cells; row skipped');
+    expect(result.stderr).toContain('✔ pushed 31 series from 8 rows, 1 row skipped, 4 value cells skipped');
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({
+      ok: true,
+      seriesPushed: 31,
+      rowsSkipped: 1,
+      skippedByReason: { emptyValue: 1 },
+      cellsSkipped: 4,
+      cellsSkippedByReason: { emptyValue: 2, notANumber: 2 },
+      skippedCellsNotListed: 0,
+    });
+    expect(summary.skippedCells).toContainEqual({ file: 'wide_financials_bad_cells.csv', line: 7, column: 7, header: 'Earnings/Share', kind: 'notANumber', reason: expect.stringContaining('"#NULL!"') });
+  });
+
+  it('--strict counts skipped cells: nothing is pushed', async () => {
+    const job = uniqueJob();
+    const result = await runCli(['wide_financials_bad_cells.csv', '-j', job, '-g', gateway.url, '-m', 'sp500', '--label-column', 'Symbol', ...FINANCIAL_VALUES, '--strict']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: --strict: 1 row(s) would be skipped and 4 value cell(s) would be skipped; nothing was pushed');
+    expect(await gateway.group({ job })).toBeUndefined();
+  });
+
+  it('--max-skipped bounds skipped rows and skipped value cells each, as a count or a share', async () => {
+    const args = (bound: string, job: string) => ['wide_financials_bad_cells.csv', '-j', job, '-g', gateway.url, '-m', 'sp500', '--label-column', 'Symbol', ...FINANCIAL_VALUES, '--max-skipped', bound];
+    // 4 of 40 value cells (10%) and 1 of 8 rows (12.5%) skipped.
+    for (const bound of ['4', '12.5%']) {
+      const job = uniqueJob();
+      const within = await runCli(args(bound, job));
+      expect(within.code, `--max-skipped ${bound}: ${within.stderr}`).toBe(0);
+      expect(Object.keys((await gateway.group({ job }))?.metrics ?? {})).toHaveLength(5);
+    }
+    const cells = await runCli(args('3', uniqueJob()));
+    expect(cells.code).toBe(2);
+    expect(cells.stderr).toContain('error: wide_financials_bad_cells.csv: 4 of its 40 value cells skipped (10%), more than --max-skipped 3 allows; nothing was sent. Fix the cells listed above, or raise --max-skipped');
+    const share = await runCli(args('9%', uniqueJob()));
+    expect(share.code).toBe(2);
+    expect(share.stderr).toContain('error: wide_financials_bad_cells.csv: 1 of its 8 data rows skipped (12.5%), more than --max-skipped 9% allows');
+  });
+
+  it('a row whose good cells repeat an earlier row’s labels is still a duplicate; a bad cell does not hide it', async () => {
+    const csv = 'host,a,b\nweb,1,2\nweb,,3\n';
+    const job = uniqueJob();
+    const result = await runCli(['-', '-j', job, '-g', gateway.url, '-m', 'm', '--value-column', 'a', '--value-column', 'b'], { input: csv });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("warning: standard input:3: same labels as line 2; this row's value replaces it");
+    expect(result.stderr).toContain('standard input:3: column 2 ("a") holds an empty cell');
+    const metrics = (await gateway.group({ job }))?.metrics;
+    expect(metrics?.m_a?.samples).toEqual([{ labels: { host: 'web' }, value: 1 }]);
+    expect(metrics?.m_b?.samples).toEqual([{ labels: { host: 'web' }, value: 3 }]);
+  });
+
+  it('a file whose every row has only bad value cells never clears the group', async () => {
+    const job = uniqueJob();
+    await runCli(['wide_financials_bad_cells.csv', '-j', job, '-g', gateway.url, '-m', 'sp500', '--label-column', 'Symbol', ...FINANCIAL_VALUES]);
+    const before = await gateway.group({ job });
+    const result = await runCli(['-', '-j', job, '-g', gateway.url, '-m', 'sp500', '--label-column', 'Symbol', '--value-column', 'Price', '--value-column', 'Market Cap'], {
+      input: 'Symbol,Price,Market Cap\nMMM,,#NULL!\nAOS,n/a,\n',
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: standard input: all 2 data rows were skipped');
+    expect((await gateway.group({ job }))?.metrics).toEqual(before?.metrics);
+  });
+});
