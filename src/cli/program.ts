@@ -16,6 +16,7 @@ Examples:
   $ csv-push long.csv --job j --metric-column metric --value-column value
   $ csv-push export.csv.gz --job j -d ';' --encoding latin1 --skip-lines 2 --comment '#'
   $ csv-push raw.csv --job j --no-header --columns host,region,load --value-column load
+  $ csv-push medicare.csv --job j --value-column 'Total Discharges' --rename 'Total Discharges=discharges'
   $ csv-push hosts.csv --job j --label-column host --ignore-column comment --value-column up
   $ csv-push checks.csv --job j --quote "'" --trim --max-record-size 65536
   $ csv-push a.csv b.csv --job nightly      # both files, one request
@@ -77,6 +78,7 @@ export interface CliOptions extends ConnectionCliOptions {
   header?: unknown;
   gzip?: boolean;
   labelColumn?: string[];
+  rename?: string[];
   ignoreColumn?: string[];
   metricColumn?: string;
   columns?: string;
@@ -143,6 +145,7 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('--max-skipped <n|p%>', 'fail with exit 2, pushing nothing, if a file skips more rows than this (e.g. 10 or 5%); 100% pushes a file even if every row is skipped')
     .option('--allow-short-rows', 'read missing trailing cells of a short row as empty, instead of skipping the row')
     .option('--skip-empty-values', 'skip rows whose value cell is empty without a warning, only counting them')
+    .option('--rename <column=name>', "name a column's label or gauge yourself instead of its cleaned header; repeatable (e.g. --rename 'Total Discharges=discharges')", collect)
     .option('--label-column <column>', 'only these columns become labels; repeatable', collect)
     .option('--ignore-column <column>', 'drop this column; repeatable', collect)
     .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")

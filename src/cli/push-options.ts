@@ -24,6 +24,7 @@ export function toPushOptions(
     allowShortRows: options.allowShortRows === true,
     skipEmptyValues: options.skipEmptyValues === true,
     labelColumns: options.labelColumn,
+    renames: options.rename ?? [],
     ignoreColumns: options.ignoreColumn ?? [],
     metricColumn: options.metricColumn,
     columns: options.columns?.split(',').map((name) => name.trim()),

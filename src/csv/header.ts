@@ -1,5 +1,23 @@
 import { inputError, usageError } from '../errors.js';
-import { cleanName } from '../metrics/names.js';
+import { cleanName, isValidLabelName } from '../metrics/names.js';
+
+/** `--rename 'Total Discharges=discharges'`: a column (its header as written, or cleaned) and the name it takes. */
+export interface ColumnRename {
+  readonly column: string;
+  readonly name: string;
+}
+
+/** Reads `column=name`; the name must already be a label name, since it is used as given. */
+export function parseColumnRename(text: string): ColumnRename {
+  const at = text.lastIndexOf('=');
+  const column = at === -1 ? '' : text.slice(0, at).trim();
+  const name = at === -1 ? '' : text.slice(at + 1).trim();
+  if (column === '' || name === '') throw usageError(`--rename takes column=name, e.g. --rename 'Total Discharges=discharges', not ${JSON.stringify(text)}`);
+  if (!isValidLabelName(name)) {
+    throw usageError(`--rename ${JSON.stringify(text)}: "${name}" is not a valid name (letters, digits and _, not starting with a digit or __)`);
+  }
+  return { column, name };
+}
 
 export interface Header {
   /** The cells as written in the file, trimmed. */
@@ -12,8 +30,9 @@ export interface Header {
  * Turns the header row into label names, refusing names Prometheus or the gateway would reject.
  * `location` says where the names came from: `file.csv:1`, or `--columns`.
  */
-export function readHeader(cells: readonly string[], location: string): Header {
+export function readHeader(cells: readonly string[], location: string, renames: readonly ColumnRename[] = []): Header {
   const trimmed = cells.map((cell) => cell.trim());
+  const renamed = renamedColumns(trimmed, renames, location);
   const names: string[] = [];
   const firstColumnByName = new Map<string, number>();
   trimmed.forEach((cell, index) => {
@@ -23,8 +42,9 @@ export function readHeader(cells: readonly string[], location: string): Header {
         `${where} header holds a carriage return: the file seems to end its lines with CR alone, as old Mac files do; convert its line endings to LF or CRLF (for example: tr '\\r' '\\n' < in.csv > out.csv)`,
       );
     }
-    const name = cleanName(cell);
+    const name = renamed.get(index) ?? cleanName(cell);
     if (name === '') {
+      if (cell !== '') throw inputError(`${where} header ${JSON.stringify(cell)} has no letter or digit to make a name of; rename the column, or pass --rename '${cell.replace(/'/g, `'\\''`)}=name'`);
       throw inputError(`${where} has an empty header; give every column a name`);
     }
     if (name.startsWith('__')) {
@@ -33,7 +53,7 @@ export function readHeader(cells: readonly string[], location: string): Header {
     const earlier = firstColumnByName.get(name);
     if (earlier !== undefined) {
       throw inputError(
-        `${where} header "${cell}" becomes label "${name}", as column ${earlier + 1} ("${trimmed[earlier]}") does; rename one of them`,
+        `${where} header "${cell}" becomes label "${name}", as column ${earlier + 1} ("${trimmed[earlier]}") does; rename one of them (--rename '${cell.replace(/'/g, `'\\''`)}=other_name')`,
       );
     }
     firstColumnByName.set(name, index);
@@ -54,4 +74,16 @@ export function findColumn(header: Header, wanted: string, optionName: string, f
     );
   }
   return index;
+}
+
+/** Which column each --rename names, by index; a rename naming no column is a usage error. */
+function renamedColumns(cells: readonly string[], renames: readonly ColumnRename[], location: string): Map<number, string> {
+  const byIndex = new Map<number, string>();
+  for (const rename of renames) {
+    let index = cells.indexOf(rename.column);
+    if (index === -1) index = cells.findIndex((cell) => cleanName(cell) === cleanName(rename.column));
+    if (index === -1) throw usageError(`--rename ${rename.column}=${rename.name}: ${location.replace(/:\d+$/, '')} has no column "${rename.column}"; its columns are: ${cells.join(', ')}`);
+    byIndex.set(index, rename.name);
+  }
+  return byIndex;
 }

@@ -29,6 +29,11 @@ export interface CsvOptions {
   readonly ignoreColumns?: readonly string[];
   /** Long format: this column's cell names each row's gauge. */
   readonly metricColumn?: string;
+  /**
+   * Names chosen for columns instead of their cleaned headers, for a label or a gauge:
+   * `{ 'Total Discharges': 'discharges' }`, or `['Total Discharges=discharges']` as --rename takes them.
+   */
+  readonly renames?: readonly string[] | Readonly<Record<string, string>>;
   /** Column names for a file without a header row; its first line is then data. */
   readonly columns?: readonly string[];
   readonly dialect?: CsvDialectOptions;

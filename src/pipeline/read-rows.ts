@@ -1,4 +1,4 @@
-import { readHeader, type Header } from '../csv/header.js';
+import { parseColumnRename, readHeader, type ColumnRename, type Header } from '../csv/header.js';
 import { resolveDialect } from '../csv/dialect.js';
 import { readCsv } from '../csv/read-csv.js';
 import { sourceName, type CsvSource } from '../csv/source.js';
@@ -71,6 +71,7 @@ export async function collectSeries<Family>(
     );
   }
   const dialect = resolveDialect(options.dialect ?? {});
+  const renames = columnRenames(options.renames);
   const mapping = (metric: string | undefined) => ({
     metric,
     description: options.description,
@@ -96,7 +97,7 @@ export async function collectSeries<Family>(
       await sink.declareLabelNames?.(made.labelNames);
       return made;
     };
-    let mapper = options.columns === undefined ? undefined : await mapperFor(readHeader(options.columns, '--columns'), '--columns');
+    let mapper = options.columns === undefined ? undefined : await mapperFor(readHeader(options.columns, '--columns', renames), '--columns');
     let sawRecord = false;
     const onBytes =
       options.onProgress === undefined
@@ -110,7 +111,7 @@ export async function collectSeries<Family>(
         return sink.ready?.();
       }
       const location = `${file}:${line}`;
-      return mapperFor(readHeader(cells, location), location).then((made) => {
+      return mapperFor(readHeader(cells, location, renames), location).then((made) => {
         mapper = made;
       });
     }, onBytes);
@@ -134,6 +135,12 @@ export async function collectSeries<Family>(
   }
   const hints = [valueColumnHint([...valueLike]), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
   return { findings, files, warnings, hints };
+}
+
+function columnRenames(given: CsvOptions['renames']): ColumnRename[] {
+  if (given === undefined) return [];
+  if (Array.isArray(given)) return (given as readonly string[]).map(parseColumnRename);
+  return Object.entries(given).map(([column, name]) => parseColumnRename(`${column}=${name}`));
 }
 
 /** One line for every column that looks meant as the sample value, but became a label. */

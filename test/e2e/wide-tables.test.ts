@@ -8,11 +8,11 @@ const FINANCIAL_VALUES = ['--value-column', 'Price', '--value-column', 'Price/Ea
 
 /** Every cell of the fixture that is a number, as `gauge{Symbol}` → value: what must land. */
 const GOOD_CELLS: Record<string, Record<string, number>> = {
-  sp500_Price: { MMM: 222.89, AOS: 60.24, ABT: 56.27, ABBV: 108.48, ACN: 150.51, ATVI: 65.83, ADBE: 185.16 },
-  sp500_Price_Earnings: { MMM: 24.31, AOS: 27.76, ABT: 22.51, ABBV: 19.41, ACN: 25.47, ATVI: 31.8, ADBE: 52.31 },
-  sp500_Dividend_Yield: { MMM: 2.33, AOS: 1.15, ABT: 1.91, ABBV: 2.5, ACN: 1.71, ATVI: 0.43, ADBE: 0 },
-  sp500_Earnings_Share: { MMM: 7.92, ABT: 0.26, ABBV: 3.29, ACN: 5.44, ADBE: 3.39 },
-  sp500_Market_Cap: { MMM: 138721055226, AOS: 10783419933, ABT: 102121042306, ACN: 79918890000, ADBE: 94550214268 },
+  sp500_price: { MMM: 222.89, AOS: 60.24, ABT: 56.27, ABBV: 108.48, ACN: 150.51, ATVI: 65.83, ADBE: 185.16 },
+  sp500_price_earnings: { MMM: 24.31, AOS: 27.76, ABT: 22.51, ABBV: 19.41, ACN: 25.47, ATVI: 31.8, ADBE: 52.31 },
+  sp500_dividend_yield: { MMM: 2.33, AOS: 1.15, ABT: 1.91, ABBV: 2.5, ACN: 1.71, ATVI: 0.43, ADBE: 0 },
+  sp500_earnings_share: { MMM: 7.92, ABT: 0.26, ABBV: 3.29, ACN: 5.44, ADBE: 3.39 },
+  sp500_market_cap: { MMM: 138721055226, AOS: 10783419933, ABT: 102121042306, ACN: 79918890000, ADBE: 94550214268 },
 };
 
 describe('wide tables: one bad cell costs one sample, not the row', () => {
@@ -22,7 +22,7 @@ describe('wide tables: one bad cell costs one sample, not the row', () => {
     expect(result.code, result.stderr).toBe(0);
     const landed = (await gateway.group({ job }))?.metrics ?? {};
     const got = Object.fromEntries(
-      Object.entries(landed).map(([name, metric]) => [name, Object.fromEntries(metric.samples.map((sample) => [sample.labels.Symbol, sample.value]))]),
+      Object.entries(landed).map(([name, metric]) => [name, Object.fromEntries(metric.samples.map((sample) => [sample.labels.symbol, sample.value]))]),
     );
     expect(got).toEqual(GOOD_CELLS);
     expect(result.stderr).toContain(

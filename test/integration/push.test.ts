@@ -72,20 +72,22 @@ describe('pushing a CSV to a real Pushgateway', () => {
     expect(report.skipped.map((row) => row.line)).toEqual([8]);
   });
 
-  it('makes one gauge per value column, with Prometheus float syntax, skipping bad values', async () => {
+  it('makes one gauge per value column, with Prometheus float syntax, skipping bad values cell by cell', async () => {
     const job = uniqueJob();
     const file = fixture('value_columns.csv');
     const report = await push({ sources: [{ path: file }], job, metric: 'node', valueColumns: ['cpu', 'mem'] });
     expect(report.metrics).toEqual(['node_cpu', 'node_mem']);
-    expect(report.skipped).toEqual([
-      { file, line: 5, kind: 'emptyValue', reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
-      { file, line: 6, kind: 'notANumber', reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
+    // Since issue 16 a bad cell costs its own sample: the rows stay, and their mem values land.
+    expect(report.skipped).toEqual([]);
+    expect(report.skippedCells).toEqual([
+      { file, line: 5, column: 3, header: 'cpu', kind: 'emptyValue', reason: 'column 3 ("cpu") holds an empty cell, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
+      { file, line: 6, column: 3, header: 'cpu', kind: 'notANumber', reason: 'column 3 ("cpu") holds "abc", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)' },
     ]);
     const group = await gateway.group({ job });
     const byHost = (metric: string) =>
       Object.fromEntries((group?.metrics[metric]?.samples ?? []).map((sample) => [sample.labels.host, sample.value]));
     expect(byHost('node_cpu')).toEqual({ 'web-1': 0.5, 'web-2': 2500, 'web-3': Number.POSITIVE_INFINITY, 'web-6': -0.25 });
-    expect(byHost('node_mem')).toEqual({ 'web-1': 1024, 'web-2': Number.NaN, 'web-3': Number.NEGATIVE_INFINITY, 'web-6': 0.5 });
+    expect(byHost('node_mem')).toEqual({ 'web-1': 1024, 'web-2': Number.NaN, 'web-3': Number.NEGATIVE_INFINITY, 'web-4': 12, 'web-5': 1, 'web-6': 0.5 });
     expect(group?.metrics.node_cpu?.samples[0]?.labels).toEqual({ host: 'web-1', region: 'eu' });
   });
 
@@ -208,7 +210,7 @@ describe('pushing a CSV to a real Pushgateway', () => {
     const cases: [string, string][] = [
       ['empty.csv', `${fixture('empty.csv')}: the file is empty; its first line must be a header naming the columns`],
       ['bad_header_empty_cell.csv', `${fixture('bad_header_empty_cell.csv')}:1: column 2 has an empty header; give every column a name`],
-      ['bad_header_duplicate.csv', `${fixture('bad_header_duplicate.csv')}:1: column 2 header "Host_Name" becomes label "Host_Name"`],
+      ['bad_header_duplicate.csv', `${fixture('bad_header_duplicate.csv')}:1: column 2 header "Host_Name" becomes label "host_name"`],
       ['bad_header_reserved.csv', `${fixture('bad_header_reserved.csv')}:1: column 2 header "__name__" starts with "__"`],
       ['unclosed_quote.csv', `${fixture('unclosed_quote.csv')}:3: a quoted field opened here is never closed`],
     ];
@@ -268,6 +270,6 @@ describe('pushing a CSV to a real Pushgateway', () => {
   it('cleans messy headers into label names', async () => {
     const job = uniqueJob();
     await push({ sources: [{ path: fixture('messy_header.csv') }], job, metric: 'messy' });
-    expect((await gateway.group({ job }))?.metrics.messy?.samples[0]?.labels).toEqual({ Host_Name: 'web-1', _2xx: '10', rate_: '0.5' });
+    expect((await gateway.group({ job }))?.metrics.messy?.samples[0]?.labels).toEqual({ host_name: 'web-1', _2xx: '10', rate: '0.5' });
   });
 });

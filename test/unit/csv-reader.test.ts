@@ -107,13 +107,13 @@ describe('parseDelimiter', () => {
 
 describe('readHeader', () => {
   it('cleans header cells into label names', () => {
-    expect(readHeader([' Host Name ', '2xx', 'rate%'], 'f.csv:1').names).toEqual(['Host_Name', '_2xx', 'rate_']);
+    expect(readHeader([' Host Name ', '2xx', 'rate%'], 'f.csv:1').names).toEqual(['host_name', '_2xx', 'rate']);
   });
   it('names the file, line and column of a bad header', () => {
     expect(() => readHeader(['host', ' ', 'x'], 'f.csv:3')).toThrow('f.csv:3: column 2 has an empty header; give every column a name');
     expect(() => readHeader(['host', '__name__'], 'f.csv:1')).toThrow(/f\.csv:1: column 2 header "__name__" starts with "__"/);
     expect(() => readHeader(['Host Name', 'Host_Name'], 'f.csv:1')).toThrow(
-      'f.csv:1: column 2 header "Host_Name" becomes label "Host_Name", as column 1 ("Host Name") does; rename one of them',
+      'f.csv:1: column 2 header "Host_Name" becomes label "host_name", as column 1 ("Host Name") does; rename one of them',
     );
   });
 });

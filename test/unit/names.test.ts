@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { cleanName, isValidLabelName, isValidMetricName, metricNameFromFileName } from '../../src/metrics/names.js';
+import { cleanMetricName, cleanName, isValidLabelName, isValidMetricName, metricNameFromFileName } from '../../src/metrics/names.js';
 
 describe('cleanName', () => {
   it.each([
-    ['Host Name', 'Host_Name'],
+    // Before issue 16 these kept their case and every `_`: Host_Name, rate_, Gr__e.
+    ['Host Name', 'host_name'],
     ['2xx', '_2xx'],
     ['  region  ', 'region'],
-    ['rate%', 'rate_'],
-    ['Grüße', 'Gr__e'],
+    ['rate%', 'rate'],
+    ['Grüße', 'gr_e'],
+    ['cpu load (%)', 'cpu_load'],
+    ['mem_used (MB)', 'mem_used_mb'],
+    ['codes 2xx', 'codes_2xx'],
+    ['codes  2xx', 'codes_2xx'],
+    ['Total Discharges', 'total_discharges'],
+    ['Price/Earnings', 'price_earnings'],
+    ['(%) share', 'share'],
+    ['_id', '_id'],
+    ['__name__', '__name'],
+    ['%', ''],
     ['', ''],
     ['   ', ''],
   ])('%j becomes %j', (text, expected) => {
@@ -38,5 +49,16 @@ describe('name validity', () => {
     expect(isValidLabelName('instance')).toBe(true);
     expect(isValidLabelName('__name__')).toBe(false);
     expect(isValidLabelName('a:b')).toBe(false);
+  });
+});
+
+describe('cleanMetricName (a --metric-column cell)', () => {
+  it.each([
+    ['job:requests:rate5m', 'job:requests:rate5m'],
+    ['nodeLoad1', 'nodeLoad1'],
+    ['disk used%', 'disk_used'],
+    ['HTTP Requests (total)', 'http_requests_total'],
+  ])('%j becomes %j', (text, expected) => {
+    expect(cleanMetricName(text)).toBe(expected);
   });
 });
