@@ -1,4 +1,5 @@
 import type { CellSkipReason, DuplicateRow, SkippedCell, SkipReason, SkippedRow } from './metrics/row-findings.js';
+import type { ChosenValueColumns } from './metrics/numeric-columns.js';
 
 /** One label of a grouping key (or, for the destinations without one, a label on every series). */
 export interface GroupingLabel {
@@ -34,6 +35,8 @@ export interface RunReport {
   readonly rowsSkippedSilently: number;
   /** The first skipped rows (at most 100), with their lines; the rest are only counted. */
   readonly skipped: readonly SkippedRow[];
+  /** What --value-columns numeric chose, file by file (empty without it). */
+  readonly valueColumnsChosen: readonly ChosenValueColumns[];
   /** Value cells skipped in rows that were kept (with several value columns, a bad cell costs its sample, not the row). */
   readonly cellsSkipped: number;
   readonly cellsSkippedByReason: Readonly<Record<CellSkipReason, number>>;

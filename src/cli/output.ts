@@ -89,6 +89,13 @@ export class Reporter {
   }
 
   rowWarnings(report: RunReport): void {
+    // What --value-columns numeric chose is worth a look before a real run, and on request.
+    if (!this.settings.quiet && (this.settings.verbose || report.action === 'dry-run')) {
+      for (const chosen of report.valueColumnsChosen) {
+        const columns = chosen.columns.length === 0 ? 'none' : chosen.columns.map((column) => JSON.stringify(column)).join(', ');
+        this.settings.writeErr(`${this.chalk.cyan('value columns:')} ${chosen.file}: ${columns} (all numbers in its first ${plural(chosen.sampleRows, 'data row')}); the other columns are labels\n`);
+      }
+    }
     report.warnings.forEach((text) => this.warning(text));
     const rowLines = [
       ...report.skipped.map((row) => ({ ...row, text: `${row.file}:${row.line}: ${row.reason}; row skipped` })),
@@ -223,6 +230,7 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     skipped: report?.skipped,
     // Only the first rows are listed with their lines; this many more are only counted.
     skippedNotListed: report === undefined ? undefined : report.rowsSkipped - report.skipped.length,
+    valueColumnsChosen: report === undefined || report.valueColumnsChosen.length === 0 ? undefined : report.valueColumnsChosen,
     cellsSkipped: report?.cellsSkipped,
     cellsSkippedByReason: report?.cellsSkippedByReason,
     skippedCells: report?.skippedCells,

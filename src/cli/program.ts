@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_MAX_RECORD_SIZE } from '../csv/dialect.js';
 import { DEFAULT_BATCH_SIZE } from '../remote-write/defaults.js';
+import { NUMERIC_SAMPLE_ROWS } from '../metrics/numeric-sample-size.js';
 import { addTransportOptions, gatewayOption, type ConnectionCliOptions } from './connection.js';
 import { collect, positiveWholeNumber, usageFailure, wholeNumber } from './option-values.js';
 
@@ -17,6 +18,8 @@ Examples:
   $ csv-push export.csv.gz --job j -d ';' --encoding latin1 --skip-lines 2 --comment '#'
   $ csv-push raw.csv --job j --no-header --columns host,region,load --value-column load
   $ csv-push medicare.csv --job j --value-column 'Total Discharges' --rename 'Total Discharges=discharges'
+  $ csv-push states.csv --job j --value-columns numeric --dry-run   # shows which columns it chose
+  $ csv-push hosts.csv --job j --value-column 'mem_*' --value-column '*_bytes' --ignore-column 'note*'
   $ csv-push hosts.csv --job j --label-column host --ignore-column comment --value-column up
   $ csv-push checks.csv --job j --quote "'" --trim --max-record-size 65536
   $ csv-push a.csv b.csv --job nightly      # both files, one request
@@ -65,6 +68,7 @@ export interface CliOptions extends ConnectionCliOptions {
   description?: string;
   label?: string[];
   valueColumn?: string[];
+  valueColumns?: 'numeric';
   method: 'put' | 'post';
   delete?: boolean;
   dryRun?: boolean;
@@ -137,7 +141,10 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')
     .option('-l, --label <name=value>', 'extra grouping-key label (with --textfile or --remote-write, a label on every series); repeatable', collect)
-    .option('--value-column <column>', 'column holding sample values, gauge <metric>_<column>; repeatable (default: every row is 1)', collect)
+    .option('--value-column <column>', "column holding sample values, gauge <metric>_<column>, or a glob pattern of columns ('mem_*'); repeatable (default: every row is 1)", collect)
+    .addOption(
+      new Option('--value-columns <which>', `numeric: every column whose non-empty cells are all numbers in the first ${NUMERIC_SAMPLE_ROWS} data rows is a value column, the rest labels (printed with --verbose, --dry-run, --json)`).choices(['numeric']),
+    )
     .addOption(new Option('--method <method>', 'put replaces the whole group, post only the same-named metrics (any case)').argParser(pushMethod).default('put'))
     .option('--delete', 'delete the group (job plus --label labels); takes no file')
     .option('--dry-run', 'print the exposition text on stdout; send nothing')
@@ -146,8 +153,8 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('--allow-short-rows', 'read missing trailing cells of a short row as empty, instead of skipping the row')
     .option('--skip-empty-values', 'skip rows whose value cell is empty without a warning, only counting them')
     .option('--rename <column=name>', "name a column's label or gauge yourself instead of its cleaned header; repeatable (e.g. --rename 'Total Discharges=discharges')", collect)
-    .option('--label-column <column>', 'only these columns become labels; repeatable', collect)
-    .option('--ignore-column <column>', 'drop this column; repeatable', collect)
+    .option('--label-column <column>', "only these columns become labels (a name or a glob pattern such as '*_id'); repeatable", collect)
+    .option('--ignore-column <column>', "drop this column (a name or a glob pattern such as 'note*'); repeatable", collect)
     .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")
     .option('-d, --delimiter <char>', 'field delimiter: one character, or tab', ',')
     .option('--quote <char>', 'quote character, or none to read every quote as an ordinary character', '"')

@@ -18,6 +18,7 @@ export function toPushOptions(
     metric: options.metric,
     description: options.description,
     valueColumns: options.valueColumn ?? [],
+    numericValueColumns: options.valueColumns === 'numeric',
     method: options.method,
     strict: options.strict === true,
     maxSkipped: options.maxSkipped,

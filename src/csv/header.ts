@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { inputError, usageError } from '../errors.js';
 import { cleanName, isValidLabelName } from '../metrics/names.js';
 
@@ -62,15 +63,55 @@ export function readHeader(cells: readonly string[], location: string, renames: 
   return { cells: trimmed, names };
 }
 
-/** Finds a column by its header as written, or by its cleaned label name. */
-export function findColumn(header: Header, wanted: string, optionName: string, file: string): number {
+/**
+ * The columns `wanted` names: the one whose header (as written, or cleaned) it is, or else, when it
+ * is a glob pattern (`mem_*`, `*_bytes`), every column whose header as written or cleaned it
+ * matches. A `*` matches any characters, `/` too (headers are no paths). Naming no column is a
+ * usage error listing the columns.
+ */
+export function findColumns(header: Header, wanted: string, optionName: string, file: string): { columns: number[]; pattern: boolean } {
+  const exact = exactColumn(header, wanted);
+  if (exact !== -1) return { columns: [exact], pattern: false };
+  const trimmed = wanted.trim();
+  if (picomatch.scan(trimmed).isGlob) {
+    const matches = picomatch(trimmed, { bash: true, dot: true });
+    const columns = header.cells.map((_, index) => index).filter((index) => matches(header.cells[index] as string) || matches(header.names[index] as string));
+    if (columns.length > 0) return { columns, pattern: true };
+    throw usageError(`${file} has no column matching "${wanted}" (${optionName}); its columns are: ${header.cells.join(', ')}${delimiterHint(header)}`);
+  }
+  return { columns: [findColumn(header, wanted, optionName, file)], pattern: false };
+}
+
+function exactColumn(header: Header, wanted: string): number {
   const trimmed = wanted.trim();
   let index = header.cells.indexOf(trimmed);
   if (index === -1) index = header.names.indexOf(trimmed);
   if (index === -1) index = header.names.indexOf(cleanName(trimmed));
+  return index;
+}
+
+/**
+ * A header of one column holding `;`, a tab or `|` was most likely split on the wrong delimiter:
+ * ` (one column: is the delimiter ";"? pass -d ';')`, or '' when it does not look so.
+ */
+export function delimiterHint(header: Header): string {
+  if (header.cells.length !== 1) return '';
+  const cell = header.cells[0] as string;
+  const found = ([
+    [';', "-d ';'"],
+    ['\t', '-d tab'],
+    ['|', "-d '|'"],
+  ] as const).find(([character]) => cell.includes(character));
+  if (found === undefined) return '';
+  return `; the header is one column holding ${found[0] === '\t' ? 'tabs' : `"${found[0]}"`}: if that is the delimiter, pass ${found[1]}`;
+}
+
+/** Finds a column by its header as written, or by its cleaned label name. */
+export function findColumn(header: Header, wanted: string, optionName: string, file: string): number {
+  const index = exactColumn(header, wanted);
   if (index === -1) {
     throw usageError(
-      `${file} has no column "${wanted}" (${optionName}); its columns are: ${header.cells.join(', ')}`,
+      `${file} has no column "${wanted}" (${optionName}); its columns are: ${header.cells.join(', ')}${delimiterHint(header)}`,
     );
   }
   return index;

@@ -1,5 +1,5 @@
 import { inputError, usageError } from '../errors.js';
-import { findColumn, type Header } from '../csv/header.js';
+import { findColumn, findColumns, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type LabelSet, type SampleOrigin } from './gauges.js';
 import { parseTimestamp } from './timestamps.js';
@@ -85,7 +85,7 @@ export class RowMapper<Family> {
    * With no value column, the label columns that may be meant as values: by name (`value`) or,
    * until a cell says otherwise, because every cell is a number. Empty when there is no question.
    */
-  private valueLike: { readonly column: number; readonly byName: boolean; numeric: boolean }[] = [];
+  private valueLike: { readonly column: number; readonly byName: boolean; numeric: boolean; numbers: number }[] = [];
 
   constructor(
     private readonly file: string,
@@ -96,7 +96,9 @@ export class RowMapper<Family> {
     private readonly gauges: SampleSink<Family>,
     private readonly findings: RowFindings,
   ) {
-    const find = (wanted: string, option: string) => findColumn(header, wanted, option, file);
+    // Columns named exactly take their role first; glob patterns then take the columns left, those
+    // of --ignore-column first, then --label-column, then --value-column, so that
+    // `--value-column '*' --label-column host --ignore-column 'note*'` means what it says.
     const roleOf = new Map<number, string>();
     const claim = (column: number, role: string) => {
       const earlier = roleOf.get(column);
@@ -106,16 +108,23 @@ export class RowMapper<Family> {
       roleOf.set(column, role);
       return column;
     };
-
-    const valueIndexes = [...new Set(options.valueColumns.map((wanted) => claim(find(wanted, '--value-column'), '--value-column')))];
-    this.metricColumn = options.metricColumn === undefined ? undefined : claim(find(options.metricColumn, '--metric-column'), '--metric-column');
-    this.timestampColumn =
-      options.timestampColumn === undefined ? undefined : claim(find(options.timestampColumn, '--timestamp-column'), '--timestamp-column');
-    for (const wanted of options.ignoreColumns) claim(find(wanted, '--ignore-column'), '--ignore-column');
-    const labelIndexes =
-      options.labelColumns === undefined
-        ? header.names.map((_, index) => index).filter((index) => !roleOf.has(index))
-        : [...new Set(options.labelColumns.map((wanted) => claim(find(wanted, '--label-column'), '--label-column')))];
+    const wantedBy = (list: readonly string[] | undefined, option: string) => (list ?? []).map((wanted) => ({ ...findColumns(header, wanted, option, file), option }));
+    const one = (wanted: string | undefined, option: string) => (wanted === undefined ? undefined : findColumn(header, wanted, option, file));
+    const values = wantedBy(options.valueColumns, '--value-column');
+    const ignored = wantedBy(options.ignoreColumns, '--ignore-column');
+    const labels = options.labelColumns === undefined ? undefined : wantedBy(options.labelColumns, '--label-column');
+    const all = [...values, ...ignored, ...(labels ?? [])];
+    this.metricColumn = one(options.metricColumn, '--metric-column');
+    this.timestampColumn = one(options.timestampColumn, '--timestamp-column');
+    if (this.metricColumn !== undefined) claim(this.metricColumn, '--metric-column');
+    if (this.timestampColumn !== undefined) claim(this.timestampColumn, '--timestamp-column');
+    for (const found of all) if (!found.pattern) claim(found.columns[0] as number, found.option);
+    const take = (found: { columns: number[]; pattern: boolean; option: string }) =>
+      found.pattern ? found.columns.filter((column) => (roleOf.get(column) ?? found.option) === found.option).map((column) => claim(column, found.option)) : found.columns;
+    ignored.forEach(take);
+    const labelTaken = labels === undefined ? undefined : [...new Set(labels.flatMap(take))];
+    const valueIndexes = [...new Set(values.flatMap(take))];
+    const labelIndexes = labelTaken ?? header.names.map((_, index) => index).filter((index) => !roleOf.has(index));
 
     const longFormat = this.metricColumn !== undefined;
     this.valueColumns = valueIndexes.map((column) => {
@@ -144,8 +153,10 @@ export class RowMapper<Family> {
     this.labels = new LabelSetBuilder(header.names, labelIndexes);
     this.rowValues = this.valueColumns.map(() => 1);
     this.cellIsBad = this.valueColumns.map(() => false);
-    if (options.valueColumns.length === 0 && options.labelColumns === undefined) {
-      this.valueLike = labelIndexes.map((column) => ({ column, byName: (header.names[column] as string).toLowerCase() === 'value', numeric: true }));
+    // Label columns that may be meant as values: only when the labels were not chosen one by one.
+    if (options.labelColumns === undefined) {
+      const byName = (column: number) => valueIndexes.length === 0 && (header.names[column] as string).toLowerCase() === 'value';
+      this.valueLike = labelIndexes.map((column) => ({ column, byName: byName(column), numeric: true, numbers: 0 }));
     }
     for (const column of labelIndexes) {
       const name = header.names[column] as string;
@@ -202,7 +213,12 @@ export class RowMapper<Family> {
     if (timestampMs === null) return;
     if (badCells > 0) this.skipCells(cells, line);
     for (const candidate of this.valueLike) {
-      if (candidate.numeric && parseSampleValue(cells[candidate.column] as string) === undefined) candidate.numeric = false;
+      if (!candidate.numeric) continue;
+      const cell = cells[candidate.column] as string;
+      // An empty cell says nothing either way: a column of numbers may have gaps.
+      if (cell.trim() === '') continue;
+      if (parseSampleValue(cell) === undefined) candidate.numeric = false;
+      else candidate.numbers++;
     }
 
     const labelSet = this.labels.build(cells);
@@ -243,7 +259,7 @@ export class RowMapper<Family> {
    */
   valueLikeColumns(): string[] {
     return this.valueLike
-      .filter((candidate) => candidate.byName || (candidate.numeric && this.rowsRead > this.rowsSkipped))
+      .filter((candidate) => candidate.byName || (candidate.numeric && candidate.numbers > 0))
       .map((candidate) => this.header.cells[candidate.column] as string);
   }
 

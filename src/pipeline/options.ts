@@ -24,6 +24,12 @@ export interface CsvOptions {
   readonly description?: string;
   /** Columns holding sample values; each becomes gauge `<metric>_<column>`. Without any, every row's value is 1. */
   readonly valueColumns?: readonly string[];
+  /**
+   * Every column whose non-empty cells are all numbers in the first NUMERIC_SAMPLE_ROWS (1000) data
+   * rows becomes a value column, besides `valueColumns`; the rest become labels. The choice is in
+   * the report's `valueColumnsChosen`.
+   */
+  readonly numericValueColumns?: boolean;
   /** Only these columns become labels (default: every column with no other role). */
   readonly labelColumns?: readonly string[];
   readonly ignoreColumns?: readonly string[];

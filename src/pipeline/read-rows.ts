@@ -7,6 +7,7 @@ import { GaugeRegistry } from '../metrics/gauges.js';
 import { isValidMetricName, metricNameFromFileName } from '../metrics/names.js';
 import { RowFindings } from '../metrics/row-findings.js';
 import { RowMapper, type MappingOptions, type SampleSink } from '../metrics/row-mapper.js';
+import { NumericColumnSampler, type ChosenValueColumns } from '../metrics/numeric-columns.js';
 import type { CsvOptions } from './options.js';
 
 // Reading: every source through a RowMapper into a sink (prom-client gauges, or remote-write
@@ -28,6 +29,8 @@ export interface ReadRows {
   readonly files: readonly FileTally[];
   readonly warnings: string[];
   readonly hints: string[];
+  /** What --value-columns numeric chose, file by file. */
+  readonly valueColumnsChosen: readonly ChosenValueColumns[];
 }
 
 export interface Collected extends ReadRows {
@@ -86,18 +89,44 @@ export async function collectSeries<Family>(
   const files: FileTally[] = [];
   const warnings: string[] = [];
   const valueLike = new Set<string>();
+  const valueColumnsChosen: ChosenValueColumns[] = [];
   let shortRowsSkipped = 0;
 
   for (const source of options.sources) {
     const file = sourceName(source);
     const metric = options.metric ?? (options.metricColumn === undefined ? defaultMetricName(source) : undefined);
     const rowsBefore = findings.rowsRead;
-    const mapperFor = async (header: Header, location: string): Promise<RowMapper<Family>> => {
-      const made: RowMapper<Family> = new RowMapper(file, header, location, mapping(metric), sink, findings);
+    const mapperFor = async (header: Header, location: string, valueColumns?: readonly string[]): Promise<RowMapper<Family>> => {
+      const made: RowMapper<Family> = new RowMapper(file, header, location, { ...mapping(metric), ...(valueColumns === undefined ? {} : { valueColumns }) }, sink, findings);
       await sink.declareLabelNames?.(made.labelNames);
       return made;
     };
-    let mapper = options.columns === undefined ? undefined : await mapperFor(readHeader(options.columns, '--columns', renames), '--columns');
+    // --value-columns numeric: the first rows are held until the columns are chosen, then mapped.
+    let sampled: { sampler: NumericColumnSampler; header: Header; location: string } | undefined;
+    const startSampling = (header: Header, location: string) => {
+      sampled = { sampler: new NumericColumnSampler(file, header, mapping(metric)), header, location };
+    };
+    const mapSampledRows = async (): Promise<void> => {
+      const { sampler, header, location } = sampled as NonNullable<typeof sampled>;
+      sampled = undefined;
+      const chosen = sampler.choose();
+      if (chosen.columns.length === 0 && sampler.rows.length > 0) {
+        throw inputError(`${file}: --value-columns numeric found no column whose cells are all numbers in its first ${sampler.rows.length} data rows; name the value columns with --value-column`);
+      }
+      valueColumnsChosen.push(chosen);
+      const made = await mapperFor(header, location, [...(options.valueColumns ?? []), ...chosen.columns]);
+      mapper = made;
+      for (const row of sampler.rows) {
+        made.add(row.cells, row.line);
+        await sink.ready?.();
+      }
+    };
+    let mapper: RowMapper<Family> | undefined;
+    if (options.columns !== undefined) {
+      const header = readHeader(options.columns, '--columns', renames);
+      if (options.numericValueColumns === true) startSampling(header, '--columns');
+      else mapper = await mapperFor(header, '--columns');
+    }
     let sawRecord = false;
     const onBytes =
       options.onProgress === undefined
@@ -110,11 +139,15 @@ export async function collectSeries<Family>(
         // Only a sink that is full is awaited: a promise for every row would cost more than the row.
         return sink.ready?.();
       }
+      if (sampled !== undefined) return sampled.sampler.add(cells, line) ? mapSampledRows() : undefined;
       const location = `${file}:${line}`;
-      return mapperFor(readHeader(cells, location, renames), location).then((made) => {
+      const header = readHeader(cells, location, renames);
+      if (options.numericValueColumns === true) return startSampling(header, location);
+      return mapperFor(header, location).then((made) => {
         mapper = made;
       });
     }, onBytes);
+    if (sampled !== undefined) await mapSampledRows();
     if (!sawRecord && options.columns === undefined) {
       throw inputError(`${file}: the file is empty; its first line must be a header naming the columns`);
     }
@@ -133,8 +166,8 @@ export async function collectSeries<Family>(
     for (const column of read?.valueLikeColumns() ?? []) valueLike.add(column);
     shortRowsSkipped += read?.shortRowsSkipped ?? 0;
   }
-  const hints = [valueColumnHint([...valueLike]), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
-  return { findings, files, warnings, hints };
+  const hints = [valueColumnHint([...valueLike], (options.valueColumns?.length ?? 0) > 0 || options.numericValueColumns === true), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
+  return { findings, files, warnings, hints, valueColumnsChosen };
 }
 
 function columnRenames(given: CsvOptions['renames']): ColumnRename[] {
@@ -144,12 +177,19 @@ function columnRenames(given: CsvOptions['renames']): ColumnRename[] {
 }
 
 /** One line for every column that looks meant as the sample value, but became a label. */
-function valueColumnHint(columns: readonly string[]): string | undefined {
+function valueColumnHint(columns: readonly string[], withValueColumns: boolean): string | undefined {
   if (columns.length === 0) return undefined;
   const quoted = columns.map((column) => JSON.stringify(column));
   const named = quoted.length === 1 ? `column ${quoted[0]}` : `columns ${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}`;
-  const options = columns.map((column) => `--value-column ${/^[\w.:-]+$/.test(column) ? column : `'${column.replace(/'/g, `'\\''`)}'`}`).join(' ');
-  return `${named} looks like sample values but became ${columns.length === 1 ? 'a label' : 'labels'}, and every sample is 1; to push ${columns.length === 1 ? 'it' : 'them'} as values, pass ${options}`;
+  const shown = columns.slice(0, 5);
+  const options = shown.map((column) => `--value-column ${/^[\w.:-]+$/.test(column) ? column : `'${column.replace(/'/g, `'\\''`)}'`}`).join(' ');
+  const them = columns.length === 1 ? 'it' : 'them';
+  if (withValueColumns) {
+    const more = columns.length > shown.length ? ` (and ${columns.length - shown.length} more)` : '';
+    return `${named} ${columns.length === 1 ? 'holds' : 'hold'} only numbers but became ${columns.length === 1 ? 'a label' : 'labels'}; to push ${them} as values too, pass ${options}${more}, or --value-columns numeric`;
+  }
+  const all = columns.length > shown.length ? ' --value-columns numeric' : ` ${options}`;
+  return `${named} looks like sample values but became ${columns.length === 1 ? 'a label' : 'labels'}, and every sample is 1; to push ${them} as values, pass${all}`;
 }
 
 function shortRowsHint(count: number): string | undefined {

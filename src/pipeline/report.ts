@@ -8,10 +8,11 @@ export function rowsReport(
 ): Pick<
   RunReport,
   | 'rowsRead' | 'rowsSkipped' | 'skippedByReason' | 'rowsSkippedSilently' | 'skipped' | 'duplicateRows' | 'duplicates' | 'warnings' | 'hints'
-  | 'cellsSkipped' | 'cellsSkippedByReason' | 'cellsSkippedSilently' | 'skippedCells'
+  | 'cellsSkipped' | 'cellsSkippedByReason' | 'cellsSkippedSilently' | 'skippedCells' | 'valueColumnsChosen'
 > {
   const none = new RowFindings();
   return {
+    valueColumnsChosen: read?.valueColumnsChosen ?? [],
     cellsSkipped: read?.findings.cellsSkipped ?? 0,
     cellsSkippedByReason: { ...(read?.findings.cellsSkippedByReason ?? none.cellsSkippedByReason) },
     cellsSkippedSilently: read?.findings.cellsSkippedSilently ?? 0,

@@ -96,7 +96,7 @@ export async function streamRun<Family>(
     checkRows(options, read, report(false, destination.progress()), destination.series() === 0 ? 'nothing was sent' : 'the series still queued were not sent');
     return report(destination.action !== 'dry-run', await destination.finish());
   } catch (error) {
-    read ??= { findings, files: [], warnings: [], hints: [] };
+    read ??= { findings, files: [], warnings: [], hints: [], valueColumnsChosen: [] };
     const landed = await destination.abandon();
     if (!(error instanceof CsvPushError)) throw error;
     // Accepted batches are stored for good: the user needs to know the run was cut short, not undone.

@@ -93,3 +93,52 @@ describe('wide tables: one bad cell costs one sample, not the row', () => {
     expect((await gateway.group({ job }))?.metrics).toEqual(before?.metrics);
   });
 });
+
+describe('choosing columns without typing each', () => {
+  it('--value-columns numeric takes every all-number column, says so in --dry-run, --verbose and --json, and pushes them', async () => {
+    const dryRun = await runCli(['wide_state_population.csv', '--dry-run', '-m', 'pop', '--value-columns', 'numeric']);
+    expect(dryRun.code, dryRun.stderr).toBe(0);
+    expect(dryRun.stderr).toContain(
+      'value columns: wide_state_population.csv: "Year", "Total", "Under 5" (all numbers in its first 3 data rows); the other columns are labels',
+    );
+    const job = uniqueJob();
+    const pushed = await runCli(['wide_state_population.csv', '-j', job, '-g', gateway.url, '-m', 'pop', '--value-columns', 'numeric', '--ignore-column', 'Year', '--json', '--verbose']);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    expect(pushed.stderr).toContain('value columns: wide_state_population.csv: "Total", "Under 5" (all numbers in its first 3 data rows)');
+    expect(JSON.parse(pushed.stdout).valueColumnsChosen).toEqual([{ file: 'wide_state_population.csv', columns: ['Total', 'Under 5'], sampleRows: 3 }]);
+    const metrics = (await gateway.group({ job }))?.metrics ?? {};
+    expect(Object.keys(metrics).sort()).toEqual(['pop_total', 'pop_under_5']);
+    expect(metrics.pop_total?.samples).toContainEqual({ labels: { state: 'Alabama', _5_to_13: '#N/A', note: 'census' }, value: 4779736 });
+    // Wyoming's empty "Under 5" cell costs that sample alone.
+    expect(metrics.pop_under_5?.samples.map((sample) => sample.labels.state).sort()).toEqual(['Alabama', 'Alaska']);
+  });
+
+  it('glob patterns in --value-column, --label-column and --ignore-column match raw or cleaned headers; exact names win', async () => {
+    const job = uniqueJob();
+    const result = await runCli([
+      'wide_financials_bad_cells.csv', '-j', job, '-g', gateway.url, '-m', 'sp500',
+      '--value-column', '*', '--label-column', 'Symbol', '--ignore-column', 'N*', '--ignore-column', 'sector',
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const metrics = (await gateway.group({ job }))?.metrics ?? {};
+    expect(Object.keys(metrics).sort()).toEqual(['sp500_dividend_yield', 'sp500_earnings_share', 'sp500_market_cap', 'sp500_price', 'sp500_price_earnings']);
+    expect(metrics.sp500_price?.samples).toContainEqual({ labels: { symbol: 'MMM' }, value: 222.89 });
+
+    const cleaned = await runCli(['wide_financials_bad_cells.csv', '--dry-run', '-m', 'sp500', '--value-column', '*_earnings', '--label-column', 'Symbol']);
+    expect(cleaned.code, cleaned.stderr).toBe(0);
+    expect(cleaned.stdout.match(/^# TYPE \S+/gm)).toEqual(['# TYPE sp500_price_earnings']);
+
+    const none = await runCli(['wide_financials_bad_cells.csv', '--dry-run', '--value-column', 'revenue_*']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('error: wide_financials_bad_cells.csv has no column matching "revenue_*" (--value-column); its columns are: Symbol, Name, Sector, Price');
+  });
+
+  it('with value columns given, one hint names the other columns that hold only numbers', async () => {
+    const result = await runCli(['wide_state_population.csv', '--dry-run', '-m', 'pop', '--value-column', 'Total']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain(
+      `hint: columns "Year" and "Under 5" hold only numbers but became labels; to push them as values too, pass --value-column Year --value-column 'Under 5', or --value-columns numeric`,
+    );
+    expect(result.stderr.match(/^hint:/gm)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,60 @@
+import { findColumn, findColumns, type Header } from '../csv/header.js';
+import { NUMERIC_SAMPLE_ROWS } from './numeric-sample-size.js';
+import { parseSampleValue } from './values.js';
+
+export { NUMERIC_SAMPLE_ROWS };
+
+/** The columns the other options name: never taken as values, whatever they hold. */
+export interface NamedColumns {
+  readonly labelColumns: readonly string[] | undefined;
+  readonly ignoreColumns: readonly string[];
+  readonly metricColumn: string | undefined;
+  readonly timestampColumn?: string | undefined;
+}
+
+/** The choice `--value-columns numeric` made for one file, for --verbose, --dry-run and --json. */
+export interface ChosenValueColumns {
+  readonly file: string;
+  /** Header cells as written, in column order. */
+  readonly columns: readonly string[];
+  /** Data rows the choice was made on. */
+  readonly sampleRows: number;
+}
+
+/** Holds a file's first rows, then names the columns whose non-empty cells are all numbers. */
+export class NumericColumnSampler {
+  readonly rows: { cells: string[]; line: number }[] = [];
+  private readonly candidates: number[];
+
+  constructor(
+    private readonly file: string,
+    private readonly header: Header,
+    named: NamedColumns,
+  ) {
+    const taken = new Set<number>();
+    const patterns = [...(named.labelColumns ?? []), ...named.ignoreColumns];
+    for (const wanted of patterns) for (const column of findColumns(header, wanted, 'a column option', file).columns) taken.add(column);
+    for (const wanted of [named.metricColumn, named.timestampColumn]) if (wanted !== undefined) taken.add(findColumn(header, wanted, 'a column option', file));
+    this.candidates = header.cells.map((_, index) => index).filter((index) => !taken.has(index));
+  }
+
+  /** Returns true when enough rows are held to decide. */
+  add(cells: string[], line: number): boolean {
+    this.rows.push({ cells, line });
+    return this.rows.length >= NUMERIC_SAMPLE_ROWS;
+  }
+
+  choose(): ChosenValueColumns {
+    const columns = this.candidates.filter((column) => {
+      let numbers = 0;
+      for (const { cells } of this.rows) {
+        const cell = cells[column];
+        if (cell === undefined || cell.trim() === '') continue;
+        if (parseSampleValue(cell) === undefined) return false;
+        numbers++;
+      }
+      return numbers > 0;
+    });
+    return { file: this.file, columns: columns.map((column) => this.header.cells[column] as string), sampleRows: this.rows.length };
+  }
+}
