@@ -1,4 +1,5 @@
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type picomatchType from 'picomatch';
 import { inputError, usageError } from '../errors.js';
 import { cleanName, isValidLabelName } from '../metrics/names.js';
 
@@ -73,13 +74,23 @@ export function findColumns(header: Header, wanted: string, optionName: string, 
   const exact = exactColumn(header, wanted);
   if (exact !== -1) return { columns: [exact], pattern: false };
   const trimmed = wanted.trim();
-  if (picomatch.scan(trimmed).isGlob) {
-    const matches = picomatch(trimmed, { bash: true, dot: true });
+  if (GLOB_CHARACTERS.test(trimmed)) {
+    const matches = loadPicomatch()(trimmed, { bash: true, dot: true });
     const columns = header.cells.map((_, index) => index).filter((index) => matches(header.cells[index] as string) || matches(header.names[index] as string));
     if (columns.length > 0) return { columns, pattern: true };
     throw usageError(`${file} has no column matching "${wanted}" (${optionName}); its columns are: ${header.cells.join(', ')}${delimiterHint(header)}`);
   }
   return { columns: [findColumn(header, wanted, optionName, file)], pattern: false };
+}
+
+/** What makes a column option a pattern; parentheses alone (`cpu load (%)`) do not. */
+const GLOB_CHARACTERS = /[*?[{]/;
+
+/** picomatch is loaded on the first pattern only: most runs name columns exactly, and start-up counts. */
+let picomatch: typeof picomatchType | undefined;
+function loadPicomatch(): typeof picomatchType {
+  picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
+  return picomatch;
 }
 
 function exactColumn(header: Header, wanted: string): number {
