@@ -117,6 +117,12 @@ export function delimiterHint(header: Header): string {
   return `; the header is one column holding ${found[0] === '\t' ? 'tabs' : `"${found[0]}"`}: if that is the delimiter, pass ${found[1]}`;
 }
 
+/** The same, as a hint line of its own for a run that went through: `file.csv: the header is one column...`. */
+export function delimiterHintLine(file: string, header: Header): string | undefined {
+  const hint = delimiterHint(header);
+  return hint === "" ? undefined : `${file}:${hint.slice(1)}`;
+}
+
 /** Finds a column by its header as written, or by its cleaned label name. */
 export function findColumn(header: Header, wanted: string, optionName: string, file: string): number {
   const index = exactColumn(header, wanted);

@@ -68,6 +68,8 @@ export class RowMapper<Family> {
   private readonly reservedMetricNames: readonly string[];
   private readonly metricPrefix: string;
   private readonly fileIndex: number;
+  /** The first record whose quoted field spans lines (from line `start` to `end`), and how many did. */
+  private multiLine: { start: number; end: number; column: number; count: number } | undefined;
   /** The first cell beyond a float64's range, and how many there were. */
   private beyondFloat64: { line: number; column: ValueColumn; cell: string; value: number; count: number } | undefined;
   /** Value columns of each row, for the bounds on skipped cells. */
@@ -186,6 +188,7 @@ export class RowMapper<Family> {
       }
       cells = [...cells, ...new Array<string>(columns - cells.length).fill('')];
     }
+    this.noteMultiLineCells(cells, line);
     const families = this.fixedFamilies ?? this.familiesNamedBy(cells, line);
     if (families === undefined) return;
 
@@ -298,6 +301,25 @@ export class RowMapper<Family> {
     return named.map((family) => this.gauges.family(family.name, family.help));
   }
 
+  /**
+   * A quoted field holding line breaks swallows the lines after it, rows that look like rows: RFC
+   * 4180 reads them so, but a TSV or a free-text export usually means its quotes as text.
+   */
+  private noteMultiLineCells(cells: readonly string[], line: number): void {
+    for (let index = 0; index < cells.length; index++) {
+      const cell = cells[index] as string;
+      if (!cell.includes('\n')) continue;
+      if (this.multiLine === undefined) {
+        const breaks = cell.split('\n').length - 1;
+        const before = cells.slice(0, index).reduce((sum, earlier) => sum + earlier.split('\n').length - 1, 0);
+        const start = line + before;
+        this.multiLine = { start, end: start + breaks, column: index, count: 0 };
+      }
+      this.multiLine.count++;
+      return;
+    }
+  }
+
   private noteBeyondFloat64(line: number, column: ValueColumn, cell: string, value: number): void {
     if (this.beyondFloat64 === undefined) this.beyondFloat64 = { line, column, cell, value, count: 0 };
     this.beyondFloat64.count++;
@@ -305,12 +327,22 @@ export class RowMapper<Family> {
 
   /** What the user should hear about this file besides its skipped and duplicate rows. */
   fileWarnings(): string[] {
+    const warnings: string[] = [];
+    const multi = this.multiLine;
+    if (multi !== undefined) {
+      const lines = multi.end === multi.start + 1 ? `line ${multi.end} was` : `lines ${multi.start + 1}-${multi.end} were`;
+      const others = multi.count > 1 ? ` (${multi.count - 1} more record${multi.count > 2 ? 's' : ''} span lines too)` : '';
+      warnings.push(
+        `${this.file}:${multi.start}: ${lines} read into one field starting at line ${multi.start}, column ${multi.column + 1} ("${this.header.cells[multi.column] ?? ''}"), because of a quote${others}; if quotes in this file are ordinary characters (as in most TSV exports), pass --quote none`,
+      );
+    }
     const beyond = this.beyondFloat64;
-    if (beyond === undefined) return [];
+    if (beyond === undefined) return warnings;
     const others = beyond.count > 1 ? ` (${beyond.count - 1} more value${beyond.count > 2 ? 's' : ''} like it)` : '';
-    return [
+    warnings.push(
       `${this.file}:${beyond.line}: column ${beyond.column.column + 1} ("${beyond.column.header}") holds ${beyond.cell.trim()}, beyond the range of a 64-bit float, so it is pushed as ${formatSpecial(beyond.value)}${others}`,
-    ];
+    );
+    return warnings;
   }
 
   private skip(line: number, kind: SkipReason, describe: () => string, silently = false): void {

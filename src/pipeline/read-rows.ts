@@ -1,4 +1,4 @@
-import { parseColumnRename, readHeader, type ColumnRename, type Header } from '../csv/header.js';
+import { delimiterHintLine, parseColumnRename, readHeader, type ColumnRename, type Header } from '../csv/header.js';
 import { resolveDialect } from '../csv/dialect.js';
 import { readCsv } from '../csv/read-csv.js';
 import { sourceName, type CsvSource } from '../csv/source.js';
@@ -90,6 +90,7 @@ export async function collectSeries<Family>(
   const warnings: string[] = [];
   const valueLike = new Set<string>();
   const valueColumnsChosen: ChosenValueColumns[] = [];
+  const fileHints: string[] = [];
   let shortRowsSkipped = 0;
 
   for (const source of options.sources) {
@@ -97,6 +98,8 @@ export async function collectSeries<Family>(
     const metric = options.metric ?? (options.metricColumn === undefined ? defaultMetricName(source) : undefined);
     const rowsBefore = findings.rowsRead;
     const mapperFor = async (header: Header, location: string, valueColumns?: readonly string[]): Promise<RowMapper<Family>> => {
+      const delimiter = delimiterHintLine(file, header);
+      if (delimiter !== undefined) fileHints.push(delimiter);
       const made: RowMapper<Family> = new RowMapper(file, header, location, { ...mapping(metric), ...(valueColumns === undefined ? {} : { valueColumns }) }, sink, findings);
       await sink.declareLabelNames?.(made.labelNames);
       return made;
@@ -166,7 +169,7 @@ export async function collectSeries<Family>(
     for (const column of read?.valueLikeColumns() ?? []) valueLike.add(column);
     shortRowsSkipped += read?.shortRowsSkipped ?? 0;
   }
-  const hints = [valueColumnHint([...valueLike], (options.valueColumns?.length ?? 0) > 0 || options.numericValueColumns === true), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
+  const hints = [...fileHints, valueColumnHint([...valueLike], (options.valueColumns?.length ?? 0) > 0 || options.numericValueColumns === true), shortRowsHint(shortRowsSkipped)].filter((hint): hint is string => hint !== undefined);
   return { findings, files, warnings, hints, valueColumnsChosen };
 }
 

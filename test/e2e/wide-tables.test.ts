@@ -142,3 +142,32 @@ describe('choosing columns without typing each', () => {
     expect(result.stderr.match(/^hint:/gm)).toHaveLength(1);
   });
 });
+
+describe('hints where the file fools the reader', () => {
+  it('a quote in a TSV that swallows a row: one warning naming the lines and --quote none, and with it every row lands', async () => {
+    const tsv = 'name\tv\tnote\na\t1\t"x\nb\t2\ty"\nc\t3\tz\n';
+    const job = uniqueJob();
+    const fooled = await runCli(['-', '-j', job, '-g', gateway.url, '-m', 'm', '-d', 'tab', '--value-column', 'v'], { input: tsv });
+    expect(fooled.code, fooled.stderr).toBe(0);
+    expect(fooled.stderr).toContain(
+      'warning: standard input:2: line 3 was read into one field starting at line 2, column 3 ("note"), because of a quote; if quotes in this file are ordinary characters (as in most TSV exports), pass --quote none',
+    );
+    expect(fooled.stderr.match(/^warning:/gm)).toHaveLength(1);
+    const asText = await runCli(['-', '-j', job, '-g', gateway.url, '-m', 'm', '-d', 'tab', '--value-column', 'v', '--quote', 'none'], { input: tsv });
+    expect(asText.code, asText.stderr).toBe(0);
+    expect(asText.stderr).not.toContain('warning');
+    expect((await gateway.group({ job }))?.metrics.m_v?.samples.map((sample) => sample.labels.name).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a header of one column holding ";": a hint naming -d, and the same in the unknown-column error', async () => {
+    const hinted = await runCli(['semicolon_delimited.csv', '--dry-run', '-m', 'm']);
+    expect(hinted.stderr).toContain(`hint: semicolon_delimited.csv: the header is one column holding ";": if that is the delimiter, pass -d ';'`);
+    const unknown = await runCli(['semicolon_delimited.csv', '--dry-run', '-m', 'm', '--value-column', 'load']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      `error: semicolon_delimited.csv has no column "load" (--value-column); its columns are: host;region;load; the header is one column holding ";": if that is the delimiter, pass -d ';'`,
+    );
+    const tabs = await runCli(['-', '--dry-run', '-m', 'm', '--value-column', 'v'], { input: 'name\tv\na\t1\n' });
+    expect(tabs.stderr).toContain('the header is one column holding tabs: if that is the delimiter, pass -d tab');
+  });
+});
