@@ -27,7 +27,8 @@ export type { TransportSecretsInput, TransportSecrets } from './transport/transp
 export { CsvPushError, EXIT_CODES } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { cleanName, metricNameFromFileName, isValidMetricName, isValidLabelName } from './metrics/names.js';
-export { parseSampleValue } from './metrics/values.js';
+export { parseSampleValue, sampleValueParser } from './metrics/values.js';
+export type { NumberFormat } from './metrics/values.js';
 export type { ExpositionBody } from './metrics/body.js';
 export { listGroups, groupKeyText } from './groups/list-groups.js';
 export type { GatewayGroupInfo, GroupFilter, GroupsReport, ListGroupsOptions } from './groups/list-groups.js';

@@ -20,6 +20,8 @@ Examples:
   $ csv-push medicare.csv --job j --value-column 'Total Discharges' --rename 'Total Discharges=discharges'
   $ csv-push states.csv --job j --value-columns numeric --dry-run   # shows which columns it chose
   $ csv-push hosts.csv --job j --value-column 'mem_*' --value-column '*_bytes' --ignore-column 'note*'
+  $ csv-push umsatz.csv --job j -d ';' --decimal , --thousands . --strip '€' --value-column Umsatz
+  $ csv-push medicare.csv --job j --thousands , --strip '$' --value-column 'Average Total Payments'
   $ csv-push hosts.csv --job j --label-column host --ignore-column comment --value-column up
   $ csv-push checks.csv --job j --quote "'" --trim --max-record-size 65536
   $ csv-push a.csv b.csv --job nightly      # both files, one request
@@ -83,6 +85,9 @@ export interface CliOptions extends ConnectionCliOptions {
   gzip?: boolean;
   labelColumn?: string[];
   rename?: string[];
+  decimal?: '.' | ',';
+  thousands?: string;
+  strip?: string;
   ignoreColumn?: string[];
   metricColumn?: string;
   columns?: string;
@@ -153,6 +158,9 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('--allow-short-rows', 'read missing trailing cells of a short row as empty, instead of skipping the row')
     .option('--skip-empty-values', 'skip rows whose value cell is empty without a warning, only counting them')
     .option('--rename <column=name>', "name a column's label or gauge yourself instead of its cleaned header; repeatable (e.g. --rename 'Total Discharges=discharges')", collect)
+    .addOption(new Option('--decimal <char>', "decimal separator of value cells: . or , (--decimal , reads 1,5)").choices(['.', ',']))
+    .option('--thousands <sep>', "thousands separator of value cells, grouping by threes: , . ' _ or space (reads 1,174 or 1 174)")
+    .option('--strip <chars>', "characters removed from value cells before reading them, such as '$%' (otherwise $12 and 5% are no numbers)")
     .option('--label-column <column>', "only these columns become labels (a name or a glob pattern such as '*_id'); repeatable", collect)
     .option('--ignore-column <column>', "drop this column (a name or a glob pattern such as 'note*'); repeatable", collect)
     .option('--metric-column <column>', "long format: each row's gauge is named by this column (--metric becomes a prefix)")

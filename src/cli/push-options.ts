@@ -26,6 +26,7 @@ export function toPushOptions(
     skipEmptyValues: options.skipEmptyValues === true,
     labelColumns: options.labelColumn,
     renames: options.rename ?? [],
+    numberFormat: { decimal: options.decimal, thousands: options.thousands, strip: options.strip },
     ignoreColumns: options.ignoreColumn ?? [],
     metricColumn: options.metricColumn,
     columns: options.columns?.split(',').map((name) => name.trim()),

@@ -3,7 +3,7 @@ import { findColumn, findColumns, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type LabelSet, type SampleOrigin } from './gauges.js';
 import { parseTimestamp } from './timestamps.js';
-import { isBeyondFloat64, parseSampleValue } from './values.js';
+import { isBeyondFloat64, numberOptionFor, sampleValueParser, type NumberFormat } from './values.js';
 import type { RowFindings, SkipReason } from './row-findings.js';
 
 export interface MappingOptions {
@@ -28,6 +28,8 @@ export interface MappingOptions {
   readonly allowShortRows: boolean;
   /** A row whose value cell is empty is skipped without a warning, only counted. */
   readonly skipEmptyValues: boolean;
+  /** How value cells write numbers (decimal comma, thousands separators, symbols to strip). */
+  readonly numberFormat?: NumberFormat | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export class RowMapper<Family> {
   private readonly labels: LabelSetBuilder;
   /** Reused for every row: the values of the row being added. */
   private readonly rowValues: number[];
+  private readonly parseValue: (cell: string) => number | undefined;
   /** Reused for every row: which of its value cells is no number. */
   private readonly cellIsBad: boolean[];
   private readonly valueColumns: readonly ValueColumn[];
@@ -153,6 +156,7 @@ export class RowMapper<Family> {
     this.fileIndex = gauges.fileIndex(file);
     this.labelNames = labelIndexes.map((index) => header.names[index] as string);
     this.labels = new LabelSetBuilder(header.names, labelIndexes);
+    this.parseValue = sampleValueParser(options.numberFormat);
     this.rowValues = this.valueColumns.map(() => 1);
     this.cellIsBad = this.valueColumns.map(() => false);
     // Label columns that may be meant as values: only when the labels were not chosen one by one.
@@ -198,7 +202,7 @@ export class RowMapper<Family> {
     for (let index = 0; index < this.valueColumns.length; index++) {
       const value = this.valueColumns[index] as ValueColumn;
       const cell = cells[value.column] as string;
-      const parsed = parseSampleValue(cell);
+      const parsed = this.parseValue(cell);
       values[index] = parsed ?? Number.NaN;
       this.cellIsBad[index] = parsed === undefined;
       if (parsed === undefined) badCells++;
@@ -209,7 +213,7 @@ export class RowMapper<Family> {
       const cell = cells[first.column] as string;
       const empty = cell.trim() === '';
       const others = badCells === 1 ? '' : `, nor ${badCells === 2 ? 'does its other value cell' : `do its ${badCells - 1} other value cells`}`;
-      this.skip(line, empty ? 'emptyValue' : 'notANumber', () => `${this.notANumberText(first, cell)}${others}`, empty && this.options.skipEmptyValues);
+      this.skip(line, empty ? 'emptyValue' : 'notANumber', () => `${this.notANumberText(first, cell, false)}${others}${this.readsItText(cell)}`, empty && this.options.skipEmptyValues);
       return;
     }
     const timestampMs = this.timestampColumn === undefined ? undefined : this.timestampOf(cells, line);
@@ -220,7 +224,7 @@ export class RowMapper<Family> {
       const cell = cells[candidate.column] as string;
       // An empty cell says nothing either way: a column of numbers may have gaps.
       if (cell.trim() === '') continue;
-      if (parseSampleValue(cell) === undefined) candidate.numeric = false;
+      if (this.parseValue(cell) === undefined) candidate.numeric = false;
       else candidate.numbers++;
     }
 
@@ -235,9 +239,16 @@ export class RowMapper<Family> {
     }
   }
 
-  private notANumberText(value: ValueColumn, cell: string): string {
+  private notANumberText(value: ValueColumn, cell: string, withOption = true): string {
     const empty = cell.trim() === '';
-    return `column ${value.column + 1} ("${value.header}") holds ${empty ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)`;
+    return `column ${value.column + 1} ("${value.header}") holds ${empty ? 'an empty cell' : JSON.stringify(cell)}, not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false)${withOption ? this.readsItText(cell) : ''}`;
+  }
+
+  /** `; --decimal , reads it`, when an option would read the cell. */
+  private readsItText(cell: string): string {
+    if (cell.trim() === '') return '';
+    const option = numberOptionFor(cell, this.options.numberFormat);
+    return option === undefined ? '' : `; ${option} reads it`;
   }
 
   /** The bad value cells of a row that is kept: each is one sample skipped. */
@@ -276,7 +287,7 @@ export class RowMapper<Family> {
       line,
       'notATime',
       () =>
-        `column ${column + 1} ("${this.header.cells[column]}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a time (use Unix seconds or milliseconds, or RFC 3339 such as 2024-05-01T12:00:00Z)`,
+        `column ${column + 1} ("${this.header.cells[column]}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a time (use Unix seconds or milliseconds, a date such as 2024-05-01, or a date and time such as 2024-05-01 12:00:00 with Z, UTC or an offset such as +02:00; without one it is UTC)`,
     );
     return null;
   }

@@ -1,5 +1,6 @@
 import type { CsvDialectOptions } from '../csv/dialect.js';
 import type { CsvSource } from '../csv/source.js';
+import type { NumberFormat } from '../metrics/values.js';
 
 // What every run reads, whatever its destination: the sources, the mapping of columns, the rules on skipped rows.
 
@@ -55,6 +56,8 @@ export interface CsvOptions {
   readonly allowShortRows?: boolean;
   /** A row whose value cell is empty is skipped without a warning, only counted. */
   readonly skipEmptyValues?: boolean;
+  /** How value cells write numbers: `{ decimal: ',', thousands: '.', strip: '€' }` reads `1.234,5 €`. */
+  readonly numberFormat?: NumberFormat;
   /** Called as the sources are read (about once per megabyte of a file), for a progress display. */
   readonly onProgress?: (progress: ReadProgress) => void;
 }

@@ -7,6 +7,7 @@ import { GaugeRegistry } from '../metrics/gauges.js';
 import { isValidMetricName, metricNameFromFileName } from '../metrics/names.js';
 import { RowFindings } from '../metrics/row-findings.js';
 import { RowMapper, type MappingOptions, type SampleSink } from '../metrics/row-mapper.js';
+import { sampleValueParser } from '../metrics/values.js';
 import { NumericColumnSampler, type ChosenValueColumns } from '../metrics/numeric-columns.js';
 import type { CsvOptions } from './options.js';
 
@@ -75,6 +76,8 @@ export async function collectSeries<Family>(
   }
   const dialect = resolveDialect(options.dialect ?? {});
   const renames = columnRenames(options.renames);
+  // Checked before any file is read: a bad --thousands is a usage error, whatever the file holds.
+  sampleValueParser(options.numberFormat);
   const mapping = (metric: string | undefined) => ({
     metric,
     description: options.description,
@@ -84,6 +87,7 @@ export async function collectSeries<Family>(
     metricColumn: options.metricColumn,
     allowShortRows: options.allowShortRows === true,
     skipEmptyValues: options.skipEmptyValues === true,
+    numberFormat: options.numberFormat,
     ...destination,
   });
   const files: FileTally[] = [];

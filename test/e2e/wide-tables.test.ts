@@ -171,3 +171,42 @@ describe('hints where the file fools the reader', () => {
     expect(tabs.stderr).toContain('the header is one column holding tabs: if that is the delimiter, pass -d tab');
   });
 });
+
+describe('numbers as spreadsheets write them', () => {
+  it('--decimal , --thousands . --strip reads a German export; without them the warning names the option', async () => {
+    const job = uniqueJob();
+    const args = ['decimal_comma_thousands_dot.csv', '-j', job, '-g', gateway.url, '-m', 'umsatz', '-d', ';', '--label-column', 'Filiale', '--value-column', 'Umsatz', '--value-column', 'Anteil'];
+    const plain = await runCli([...args, '--max-skipped', '100%', '--dry-run']);
+    expect(plain.stderr).toContain(`warning: decimal_comma_thousands_dot.csv:2: column 3 ("Umsatz") holds "1.234,50 €", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false), nor does its other value cell; --thousands . --decimal , --strip '€' reads it; row skipped`);
+    const decimalOnly = await runCli([...args, '--strip', '€%', '--dry-run']);
+    expect(decimalOnly.stderr).toContain(`holds "1.234,50 €", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false), nor does its other value cell; --thousands . --decimal , reads it; row skipped`);
+
+    const read = await runCli([...args, '--decimal', ',', '--thousands', '.', '--strip', '€%']);
+    expect(read.code, read.stderr).toBe(0);
+    expect(read.stderr).not.toContain('warning');
+    const metrics = (await gateway.group({ job }))?.metrics ?? {};
+    const byBranch = (name: string) => Object.fromEntries((metrics[name]?.samples ?? []).map((sample) => [sample.labels.filiale, sample.value]));
+    expect(byBranch('umsatz_umsatz')).toEqual({ Berlin: 1234.5, Hamburg: 987.25, München: 12345678 });
+    expect(byBranch('umsatz_anteil')).toEqual({ Berlin: 12.5, Hamburg: 9.75, München: 77.75 });
+  });
+
+  it('--thousands , and --strip $ read quoted "1,174" and "$32,963.07"; grouping must be by threes', async () => {
+    const job = uniqueJob();
+    const values = ['--label-column', 'DRG Definition', '--value-column', 'Total Discharges', '--value-column', 'Average Covered Charges', '--rename', 'Total Discharges=discharges'];
+    const plain = await runCli(['thousands_separators_quoted.csv', '--dry-run', '-m', 'drg', ...values]);
+    expect(plain.stderr).toContain('warning: thousands_separators_quoted.csv:3: column 3 ("Total Discharges") holds "1,174", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false), nor does its other value cell; --thousands , reads it; row skipped');
+    expect(plain.stderr).toContain(`holds "$32,963.07", not a number (use digits, an exponent, NaN, +Inf, -Inf, true or false); --thousands , --strip '$' reads it; this sample skipped, the row's other values kept`);
+    const read = await runCli(['thousands_separators_quoted.csv', '-j', job, '-g', gateway.url, '-m', 'drg', ...values, '--thousands', ',', '--strip', '$']);
+    expect(read.code, read.stderr).toBe(0);
+    const metrics = (await gateway.group({ job }))?.metrics ?? {};
+    expect(metrics.drg_discharges?.samples.map((sample) => sample.value).sort((a, b) => a - b)).toEqual([38, 91, 1174]);
+    expect(metrics.drg_average_covered_charges?.samples.map((sample) => sample.value).sort((a, b) => a - b)).toEqual([15131.85, 32963.07, 40701.84]);
+
+    const notGrouped = await runCli(['-', '--dry-run', '-m', 'm', '--value-column', 'v', '--thousands', ',', '--max-skipped', '100%'], { input: 'k,v\na,"1,5"\nb,"1,500"\n' });
+    expect(notGrouped.stdout).toContain('m_v{k="b"} 1500');
+    expect(notGrouped.stderr).toContain('warning: standard input:2: column 2 ("v") holds "1,5", not a number');
+    const clash = await runCli(['-', '--dry-run', '-m', 'm', '--value-column', 'v', '--thousands', ',', '--decimal', ','], { input: 'k,v\na,1\n' });
+    expect(clash.code).toBe(2);
+    expect(clash.stderr).toContain('error: --thousands and --decimal cannot both be ","');
+  });
+});
