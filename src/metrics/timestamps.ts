@@ -6,8 +6,11 @@
  *   from 1e11 up to 1e14. In seconds 1e11 is the year 5138; in milliseconds it is 1973, so real
  *   times of either kind fall on their own side. 1e14 ms and above (microseconds, nanoseconds)
  *   is refused rather than read as a date thousands of years away.
- * - RFC 3339: `2024-05-01T12:00:00Z`, `2024-05-01 12:00:00.25+02:00`; the offset is required,
- *   because a local time would mean a different instant on each machine.
+ * - A date and time as exports write them: RFC 3339 (`2024-05-01T12:00:00Z`,
+ *   `2024-05-01 12:00:00.25+02:00`), sysstat's `2024-05-01 12:00:00 UTC`, an offset written
+ *   `+0200` or `+02`, seconds left out (`2024-05-01 12:00`), or a date alone (`2020-01-22`, its
+ *   midnight). A time without a zone is UTC: never the machine's own zone, which would make the
+ *   same file mean different instants on different machines.
  */
 export function parseTimestamp(cell: string): number | undefined {
   const text = cell.trim();
@@ -25,12 +28,15 @@ function unixMilliseconds(number: number): number | undefined {
   return undefined;
 }
 
-const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+const RFC_3339 = /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?(?: ?(?:([Zz]|UTC|GMT)|([+-])(\d{2})(?::?(\d{2}))?))?$/;
 
 function rfc3339Milliseconds(text: string): number | undefined {
   const match = RFC_3339.exec(text);
   if (match === null) return undefined;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  // A part left out (the time of a date alone, the seconds) is 0: Number(undefined) would be NaN.
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  // A zone needs a time to belong to: `2024-05-01Z` is no time anyone writes.
+  if (match[4] === undefined && (match[8] !== undefined || match[9] !== undefined)) return undefined;
   const fraction = match[7] === undefined ? 0 : Number(`0${match[7]}`) * 1000;
   // Date.UTC rolls 30 February over into March; a date that does not come back as written is refused.
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
@@ -38,9 +44,9 @@ function rfc3339Milliseconds(text: string): number | undefined {
   // A leap second (:60) is refused, as Go's time.Parse (which Prometheus uses) refuses it.
   if (!sameDate || hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
-  if (match[8] === undefined) {
+  if (match[9] !== undefined) {
     const offsetHours = Number(match[10]);
-    const offsetRest = Number(match[11]);
+    const offsetRest = Number(match[11] ?? 0);
     if (offsetHours > 23 || offsetRest > 59) return undefined;
     offsetMinutes = (match[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetRest);
   }

@@ -83,7 +83,7 @@ describe('--remote-write to a real Prometheus', () => {
     ]);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      'warning: timestamped_rows.csv:6: column 2 ("time") holds "yesterday", not a time (use Unix seconds or milliseconds, or RFC 3339 such as 2024-05-01T12:00:00Z); row skipped',
+      'warning: timestamped_rows.csv:6: column 2 ("time") holds "yesterday", not a time (use Unix seconds or milliseconds, a date such as 2024-05-01, or a date and time such as 2024-05-01 12:00:00 with Z, UTC or an offset such as +02:00; without one it is UTC); row skipped',
     );
     expect(result.stderr).toMatch(/✔ sent 4 series from 5 rows, 1 row skipped in 2 batches to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write with \{job="history", env="test"\} in /);
     expect(JSON.parse(result.stdout)).toMatchObject({

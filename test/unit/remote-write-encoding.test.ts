@@ -23,6 +23,17 @@ describe('parseTimestamp', () => {
     ['2024-05-01T07:30:00.5-04:30', may1 + 500],
     ['2024-05-01T12:00:00.123456789Z', may1 + 123],
     ['2024-02-29T00:00:00Z', Date.UTC(2024, 1, 29)],
+    // Issue 16: exports' own spellings. Refused before it (a time without a zone, a date alone); a
+    // time without a zone is now UTC, stated in the docs, never the machine's zone.
+    ['2024-05-01T12:00:00', may1],
+    ['2024-05-01 12:00', may1],
+    ['2024-05-01T12:00Z', may1],
+    ['2024-05-01 12:00:00 UTC', may1],
+    ['2024-05-01 12:00:00 GMT', may1],
+    ['2024-05-01 14:00:00 +0200', may1],
+    ['2024-05-01 14:00:00+02', may1],
+    ['2024-05-01', Date.UTC(2024, 4, 1)],
+    ['2020-01-22', Date.UTC(2020, 0, 22)],
   ])('reads %j', (cell, expected) => {
     expect(parseTimestamp(cell)).toBe(expected);
   });
@@ -36,16 +47,19 @@ describe('parseTimestamp', () => {
     // Microseconds and nanoseconds: refused rather than read as a date millennia away.
     '1714564800000000',
     '1714564800000000000',
-    // No offset: a local time means a different instant on every machine.
-    '2024-05-01T12:00:00',
-    '2024-05-01',
+    // A zone needs a time; a date needs a day.
+    '2024-05-01Z',
+    '2024-05-01 UTC',
+    '2024-05',
+    '2024-05-01 12',
+    '2024-05-01 12:00:00 CEST',
     '2023-02-29T00:00:00Z',
+    '2023-02-29',
     '2024-13-01T00:00:00Z',
     '2024-05-01T24:00:00Z',
     '2024-05-01T12:60:00Z',
     '2024-05-01T23:59:60Z',
     '2024-05-01T12:00:00+24:00',
-    '2024-05-01T12:00Z',
   ])('refuses %j', (cell) => {
     expect(parseTimestamp(cell)).toBeUndefined();
   });
