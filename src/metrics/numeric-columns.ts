@@ -1,6 +1,6 @@
 import { findColumn, findColumns, type Header } from '../csv/header.js';
 import { NUMERIC_SAMPLE_ROWS } from './numeric-sample-size.js';
-import { parseSampleValue } from './values.js';
+import { sampleValueParser, type NumberFormat } from './values.js';
 
 export { NUMERIC_SAMPLE_ROWS };
 
@@ -10,6 +10,7 @@ export interface NamedColumns {
   readonly ignoreColumns: readonly string[];
   readonly metricColumn: string | undefined;
   readonly timestampColumn?: string | undefined;
+  readonly numberFormat?: NumberFormat | undefined;
 }
 
 /** The choice `--value-columns numeric` made for one file, for --verbose, --dry-run and --json. */
@@ -25,12 +26,14 @@ export interface ChosenValueColumns {
 export class NumericColumnSampler {
   readonly rows: { cells: string[]; line: number }[] = [];
   private readonly candidates: number[];
+  private readonly parseValue: (cell: string) => number | undefined;
 
   constructor(
     private readonly file: string,
     private readonly header: Header,
     named: NamedColumns,
   ) {
+    this.parseValue = sampleValueParser(named.numberFormat);
     const taken = new Set<number>();
     const patterns = [...(named.labelColumns ?? []), ...named.ignoreColumns];
     for (const wanted of patterns) for (const column of findColumns(header, wanted, 'a column option', file).columns) taken.add(column);
@@ -50,7 +53,7 @@ export class NumericColumnSampler {
       for (const { cells } of this.rows) {
         const cell = cells[column];
         if (cell === undefined || cell.trim() === '') continue;
-        if (parseSampleValue(cell) === undefined) return false;
+        if (this.parseValue(cell) === undefined) return false;
         numbers++;
       }
       return numbers > 0;
