@@ -196,7 +196,7 @@ function valueColumnHint(columns: readonly string[], withValueColumns: boolean):
     return `${named} ${columns.length === 1 ? 'holds' : 'hold'} only numbers but became ${columns.length === 1 ? 'a label' : 'labels'}; to push ${them} as values too, pass ${options}${more}, or --value-columns numeric`;
   }
   const all = columns.length > shown.length ? ' --value-columns numeric' : ` ${options}`;
-  return `${named} looks like sample values but became ${columns.length === 1 ? 'a label' : 'labels'}, and every sample is 1; to push ${them} as values, pass${all}`;
+  return `${named} ${columns.length === 1 ? 'looks' : 'look'} like sample values but became ${columns.length === 1 ? 'a label' : 'labels'}, and every sample is 1; to push ${them} as values, pass${all}`;
 }
 
 function shortRowsHint(count: number): string | undefined {
