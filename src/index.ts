@@ -15,7 +15,7 @@ export type { CsvSource } from './csv/source.js';
 export type { SkippedRow, SkippedCell, DuplicateRow, SkipReason, CellSkipReason } from './metrics/row-findings.js';
 export { skipReasonCounts, cellSkipReasonCounts, ROWS_LISTED } from './metrics/row-findings.js';
 export type { CsvDialectOptions } from './csv/dialect.js';
-export type { ChosenValueColumns } from './metrics/numeric-columns.js';
+export type { ChosenValueColumns } from './metrics/row-findings.js';
 export type { GroupingLabel, BasicCredentials, GatewayAddress } from './transport/gateway-url.js';
 export { parseGroupingLabel, DEFAULT_GATEWAY } from './transport/gateway-url.js';
 export type { TransportOptions, TlsOptions, AttemptEvent, HttpMethod } from './transport/options.js';

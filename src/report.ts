@@ -1,5 +1,4 @@
-import type { CellSkipReason, DuplicateRow, SkippedCell, SkipReason, SkippedRow } from './metrics/row-findings.js';
-import type { ChosenValueColumns } from './metrics/numeric-columns.js';
+import type { CellSkipReason, ChosenValueColumns, DuplicateRow, SkippedCell, SkipReason, SkippedRow } from './metrics/row-findings.js';
 
 /** One label of a grouping key (or, for the destinations without one, a label on every series). */
 export interface GroupingLabel {

@@ -1,5 +1,6 @@
 import { findColumn, findColumns, type Header } from '../csv/header.js';
 import { NUMERIC_SAMPLE_ROWS } from './numeric-sample-size.js';
+import type { ChosenValueColumns } from './row-findings.js';
 import { sampleValueParser, type NumberFormat } from './values.js';
 
 export { NUMERIC_SAMPLE_ROWS };
@@ -11,15 +12,6 @@ export interface NamedColumns {
   readonly metricColumn: string | undefined;
   readonly timestampColumn?: string | undefined;
   readonly numberFormat?: NumberFormat | undefined;
-}
-
-/** The choice `--value-columns numeric` made for one file, for --verbose, --dry-run and --json. */
-export interface ChosenValueColumns {
-  readonly file: string;
-  /** Header cells as written, in column order. */
-  readonly columns: readonly string[];
-  /** Data rows the choice was made on. */
-  readonly sampleRows: number;
 }
 
 /** Holds a file's first rows, then names the columns whose non-empty cells are all numbers. */

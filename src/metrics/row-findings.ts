@@ -26,6 +26,15 @@ export interface SkippedCell {
   readonly reason: string;
 }
 
+/** The choice `--value-columns numeric` made for one file, for --verbose, --dry-run and --json. */
+export interface ChosenValueColumns {
+  readonly file: string;
+  /** Header cells as written, in column order. */
+  readonly columns: readonly string[];
+  /** Data rows the choice was made on. */
+  readonly sampleRows: number;
+}
+
 export interface DuplicateRow {
   readonly file: string;
   readonly line: number;

@@ -5,10 +5,10 @@ import { sourceName, type CsvSource } from '../csv/source.js';
 import { inputError, usageError } from '../errors.js';
 import { GaugeRegistry } from '../metrics/gauges.js';
 import { isValidMetricName, metricNameFromFileName } from '../metrics/names.js';
-import { RowFindings } from '../metrics/row-findings.js';
+import { RowFindings, type ChosenValueColumns } from '../metrics/row-findings.js';
 import { RowMapper, type MappingOptions, type SampleSink } from '../metrics/row-mapper.js';
 import { sampleValueParser } from '../metrics/values.js';
-import { NumericColumnSampler, type ChosenValueColumns } from '../metrics/numeric-columns.js';
+import { NumericColumnSampler } from '../metrics/numeric-columns.js';
 import type { CsvOptions } from './options.js';
 
 // Reading: every source through a RowMapper into a sink (prom-client gauges, or remote-write
