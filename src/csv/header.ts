@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type picomatchType from 'picomatch';
 import { inputError, usageError } from '../errors.js';
 import { cleanName, isValidLabelName } from '../metrics/names.js';
@@ -75,7 +74,8 @@ export function findColumns(header: Header, wanted: string, optionName: string, 
   if (exact !== -1) return { columns: [exact], pattern: false };
   const trimmed = wanted.trim();
   if (GLOB_CHARACTERS.test(trimmed)) {
-    const matches = loadPicomatch()(trimmed, { bash: true, dot: true });
+    if (picomatch === undefined) throw new Error(`bug: column pattern "${trimmed}" read before loadColumnPatterns()`);
+    const matches = picomatch(trimmed, { bash: true, dot: true });
     const columns = header.cells.map((_, index) => index).filter((index) => matches(header.cells[index] as string) || matches(header.names[index] as string));
     if (columns.length > 0) return { columns, pattern: true };
     throw usageError(`${file} has no column matching "${wanted}" (${optionName}); its columns are: ${header.cells.join(', ')}${delimiterHint(header)}`);
@@ -86,11 +86,16 @@ export function findColumns(header: Header, wanted: string, optionName: string, 
 /** What makes a column option a pattern; parentheses alone (`cpu load (%)`) do not. */
 const GLOB_CHARACTERS = /[*?[{]/;
 
-/** picomatch is loaded on the first pattern only: most runs name columns exactly, and start-up counts. */
+/**
+ * picomatch is loaded only when a column option is a pattern: most runs name columns exactly, and
+ * start-up counts. The pipeline awaits this once, before reading, with every column option given.
+ */
 let picomatch: typeof picomatchType | undefined;
-function loadPicomatch(): typeof picomatchType {
-  picomatch ??= createRequire(import.meta.url)('picomatch') as typeof picomatchType;
-  return picomatch;
+export async function loadColumnPatterns(wanted: readonly string[]): Promise<void> {
+  if (picomatch !== undefined || !wanted.some((column) => GLOB_CHARACTERS.test(column.trim()))) return;
+  // picomatch is CommonJS: Node hands its module.exports over as the default export.
+  const loaded = (await import('picomatch')) as unknown as { default: typeof picomatchType };
+  picomatch = loaded.default;
 }
 
 function exactColumn(header: Header, wanted: string): number {

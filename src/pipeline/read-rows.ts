@@ -1,4 +1,4 @@
-import { delimiterHintLine, parseColumnRename, readHeader, type ColumnRename, type Header } from '../csv/header.js';
+import { delimiterHintLine, loadColumnPatterns, parseColumnRename, readHeader, type ColumnRename, type Header } from '../csv/header.js';
 import { resolveDialect } from '../csv/dialect.js';
 import { readCsv } from '../csv/read-csv.js';
 import { sourceName, type CsvSource } from '../csv/source.js';
@@ -78,6 +78,7 @@ export async function collectSeries<Family>(
   const renames = columnRenames(options.renames);
   // Checked before any file is read: a bad --thousands is a usage error, whatever the file holds.
   sampleValueParser(options.numberFormat);
+  await loadColumnPatterns([...(options.valueColumns ?? []), ...(options.labelColumns ?? []), ...(options.ignoreColumns ?? [])]);
   const mapping = (metric: string | undefined) => ({
     metric,
     description: options.description,

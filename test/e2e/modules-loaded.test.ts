@@ -51,7 +51,7 @@ describe('the modules a run loads', () => {
     const run = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.modules).toEqual(expect.arrayContaining(['node:http', 'transport/send.js', 'destinations/pushgateway.js', 'prom-client']));
-    for (const module of [...REMOTE_WRITE, 'destinations/textfile.js', 'textfile/write-textfile.js', 'node:https', 'cli-progress']) {
+    for (const module of [...REMOTE_WRITE, 'destinations/textfile.js', 'textfile/write-textfile.js', 'node:https', 'cli-progress', 'picomatch']) {
       expect(run.modules, module).not.toContain(module);
     }
   });
@@ -88,6 +88,15 @@ describe('the modules a run loads', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.modules).toEqual(expect.arrayContaining(REMOTE_WRITE));
     for (const module of ['destinations/pushgateway.js', 'destinations/textfile.js', 'textfile/write-textfile.js']) expect(run.modules, module).not.toContain(module);
+  });
+
+  it('picomatch loads only when a column option is a pattern', () => {
+    const exact = modulesOf(['value_columns.csv', '--job', uniqueJob(), '--gateway', gateway.url, '--value-column', 'cpu', '--dry-run', '-q']);
+    expect(exact.code, exact.stderr).toBe(0);
+    expect(exact.modules).not.toContain('picomatch');
+    const pattern = modulesOf(['value_columns.csv', '--job', uniqueJob(), '--gateway', gateway.url, '--value-column', 'c*', '--dry-run', '-q']);
+    expect(pattern.code, pattern.stderr).toBe(0);
+    expect(pattern.modules).toContain('picomatch');
   });
 
   it('--help and a usage error load commander and the command line, not the library', () => {
