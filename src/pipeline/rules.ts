@@ -76,7 +76,7 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
     if (rowsSkipped === rowsRead && !allAllowed) {
       throw new CsvPushError(
         'SKIPPED_ROWS',
-        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; ${unsent}. Fix the rows listed above, or pass --max-skipped 100% to ${report.remoteWrite === undefined ? 'push' : 'send'} anyway`,
+        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; ${unsent}. Fix the rows listed above, or pass --max-skipped 100% to ${report.textfile !== undefined ? 'write it' : report.remoteWrite !== undefined ? 'send' : 'push'} anyway`,
         { report },
       );
     }
