@@ -103,6 +103,8 @@ export interface CliOptions extends ConnectionCliOptions {
   fileMode?: number;
   remoteWrite?: string;
   timestampColumn?: string;
+  timestampFormat?: string;
+  timezone?: string;
   batchSize: number;
 }
 
@@ -142,6 +144,8 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
     .option('--file-mode <octal>', "with --textfile: the file's mode (default: the mode of the file it replaces, or 0644 for a new one, whatever the umask, so node_exporter can read it)", fileModeOption)
     .option('--remote-write <url>', 'send the rows to a Prometheus remote-write receiver (Prometheus, VictoriaMetrics, Mimir, Thanos) in batches instead of pushing; host:port means http://host:port/api/v1/write')
     .option('--timestamp-column <column>', "with --remote-write: each row's time: Unix seconds or ms, 2020-01-22, 2024-05-01 12:00:00 with Z, UTC or +02:00, or without a zone (UTC) (default: the time of the run)")
+    .option('--timestamp-format <layout>', "with --timestamp-column: read its cells by this Luxon layout instead, e.g. 'dd.MM.yyyy HH:mm' or 'MM/dd/yyyy h:mm a ZZ' (the letters are listed in docs/wide-tables.md)")
+    .option('--timezone <Area/City>', 'with --timestamp-column: the zone of times written without one, e.g. Europe/Berlin (default: UTC)')
     .option('--batch-size <series>', 'with --remote-write: series per request', positiveWholeNumber('--batch-size'), DEFAULT_BATCH_SIZE)
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')

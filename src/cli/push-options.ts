@@ -28,6 +28,8 @@ export function toPushOptions(
     renames: options.rename ?? [],
     numberFormat: { decimal: options.decimal, thousands: options.thousands, strip: options.strip },
     ignoreColumns: options.ignoreColumn ?? [],
+    timestampFormat: options.timestampFormat,
+    timezone: options.timezone,
     metricColumn: options.metricColumn,
     columns: options.columns?.split(',').map((name) => name.trim()),
     dialect: {

@@ -43,6 +43,10 @@ export function destinationProblem(options: CliOptions & SharedNameOptions, give
   const named = [given('gateway') ? '--gateway' : '', options.textfile === undefined ? '' : '--textfile', options.remoteWrite === undefined ? '' : '--remote-write'].filter(Boolean);
   if (named.length > 1) return `${named.join(' and ')} each name a destination; give one per run (the Pushgateway is the default)`;
   const destination = options.textfile !== undefined ? '--textfile' : options.remoteWrite !== undefined ? '--remote-write' : undefined;
+  if (options.timestampColumn === undefined) {
+    const needsColumn = [options.timestampFormat === undefined ? '' : '--timestamp-format', options.timezone === undefined ? '' : '--timezone'].filter(Boolean);
+    if (needsColumn.length > 0) return `${needsColumn.join(' and ')} ${needsColumn.length === 1 ? 'says' : 'say'} how to read --timestamp-column's cells; name that column too (with --remote-write)`;
+  }
   if (destination !== '--remote-write') {
     if (options.timestampColumn !== undefined) {
       return "--timestamp-column needs --remote-write: the Pushgateway refuses samples that carry a time, and so does node_exporter's textfile collector";

@@ -3,6 +3,7 @@ import { findColumn, findColumns, type Header } from '../csv/header.js';
 import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type LabelSet, type SampleOrigin } from './gauges.js';
 import { parseTimestamp } from './timestamps.js';
+import { expectedTime, type TimeParser } from './time-format.js';
 import { isBeyondFloat64, numberOptionFor, sampleValueParser, type NumberFormat } from './values.js';
 import type { RowFindings, SkipReason } from './row-findings.js';
 
@@ -22,6 +23,10 @@ export interface MappingOptions {
   readonly constantLabels?: 'grouping' | 'every-series';
   /** Column whose cell is each row's sample time (remote write only); it is no label. */
   readonly timestampColumn?: string | undefined;
+  /** Reads a timestamp cell (--timestamp-format, --timezone); parseTimestamp by default. */
+  readonly parseTimestamp?: TimeParser | undefined;
+  /** What the warning says a time cell should hold (see expectedTime). */
+  readonly expectedTime?: string | undefined;
   /** Metric names the destination keeps for series of its own, which would replace ours. */
   readonly reservedMetricNames: readonly string[];
   /** A row with fewer cells than the header has its missing trailing cells read as empty. */
@@ -66,6 +71,8 @@ export class RowMapper<Family> {
   private readonly valueColumns: readonly ValueColumn[];
   private readonly metricColumn: number | undefined;
   private readonly timestampColumn: number | undefined;
+  private readonly parseTime: TimeParser;
+  private readonly expectedTime: string;
   /** Gauges when every row goes to the same ones (no metric column), in value-column order. */
   private readonly fixedFamilies: readonly Family[] | undefined;
   private readonly reservedMetricNames: readonly string[];
@@ -121,6 +128,8 @@ export class RowMapper<Family> {
     const all = [...values, ...ignored, ...(labels ?? [])];
     this.metricColumn = one(options.metricColumn, '--metric-column');
     this.timestampColumn = one(options.timestampColumn, '--timestamp-column');
+    this.parseTime = options.parseTimestamp ?? parseTimestamp;
+    this.expectedTime = options.expectedTime ?? expectedTime({});
     if (this.metricColumn !== undefined) claim(this.metricColumn, '--metric-column');
     if (this.timestampColumn !== undefined) claim(this.timestampColumn, '--timestamp-column');
     for (const found of all) if (!found.pattern) claim(found.columns[0] as number, found.option);
@@ -281,13 +290,13 @@ export class RowMapper<Family> {
   private timestampOf(cells: readonly string[], line: number): number | null {
     const column = this.timestampColumn as number;
     const cell = cells[column] as string;
-    const parsed = parseTimestamp(cell);
+    const parsed = this.parseTime(cell);
     if (parsed !== undefined) return parsed;
     this.skip(
       line,
       'notATime',
       () =>
-        `column ${column + 1} ("${this.header.cells[column]}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a time (use Unix seconds or milliseconds, a date such as 2024-05-01, or a date and time such as 2024-05-01 12:00:00 with Z, UTC or an offset such as +02:00; without one it is UTC)`,
+        `column ${column + 1} ("${this.header.cells[column]}") holds ${cell.trim() === '' ? 'an empty cell' : JSON.stringify(cell)}, not a time (use ${this.expectedTime})`,
     );
     return null;
   }

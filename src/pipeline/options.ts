@@ -1,6 +1,7 @@
 import type { CsvDialectOptions } from '../csv/dialect.js';
 import type { CsvSource } from '../csv/source.js';
 import type { NumberFormat } from '../metrics/values.js';
+import type { TimeFormat } from '../metrics/time-format.js';
 
 // What every run reads, whatever its destination: the sources, the mapping of columns, the rules on skipped rows.
 
@@ -15,7 +16,7 @@ export interface ReadProgress {
   readonly totalBytes: number | undefined;
 }
 
-export interface CsvOptions {
+export interface CsvOptions extends TimeFormat {
   readonly sources: readonly CsvSource[];
   /**
    * Gauge name; by default each file's base name, cleaned. Required for streams, unless

@@ -8,6 +8,7 @@ import { isValidMetricName, metricNameFromFileName } from '../metrics/names.js';
 import { RowFindings, type ChosenValueColumns } from '../metrics/row-findings.js';
 import { RowMapper, type MappingOptions, type SampleSink } from '../metrics/row-mapper.js';
 import { sampleValueParser } from '../metrics/values.js';
+import { expectedTime, timeParser } from '../metrics/time-format.js';
 import { NumericColumnSampler } from '../metrics/numeric-columns.js';
 import type { CsvOptions } from './options.js';
 
@@ -79,6 +80,7 @@ export async function collectSeries<Family>(
   // Checked before any file is read: a bad --thousands is a usage error, whatever the file holds.
   sampleValueParser(options.numberFormat);
   await loadColumnPatterns([...(options.valueColumns ?? []), ...(options.labelColumns ?? []), ...(options.ignoreColumns ?? [])]);
+  const parseTimestamp = await timeParser(options);
   const mapping = (metric: string | undefined) => ({
     metric,
     description: options.description,
@@ -89,6 +91,8 @@ export async function collectSeries<Family>(
     allowShortRows: options.allowShortRows === true,
     skipEmptyValues: options.skipEmptyValues === true,
     numberFormat: options.numberFormat,
+    parseTimestamp,
+    expectedTime: expectedTime(options),
     ...destination,
   });
   const files: FileTally[] = [];

@@ -99,6 +99,16 @@ describe('the modules a run loads', () => {
     expect(pattern.modules).toContain('picomatch');
   });
 
+  it('luxon loads only with --timestamp-format or --timezone', () => {
+    const base = ['timestamped_rows.csv', '--remote-write', victoria.current().url, '--timestamp-column', 'time', '--dry-run', '-q'];
+    const plain = modulesOf(base);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.modules).not.toContain('luxon');
+    const zoned = modulesOf([...base, '--timezone', 'Europe/Berlin']);
+    expect(zoned.code, zoned.stderr).toBe(0);
+    expect(zoned.modules).toContain('luxon');
+  });
+
   it('--help and a usage error load commander and the command line, not the library', () => {
     for (const args of [['--help'], ['example_data.csv']]) {
       const run = modulesOf(args);
