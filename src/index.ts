@@ -5,6 +5,7 @@ export type { PushCsvOptions, GroupOptions, PreparedPush, PreparePushOptions, Pu
 export { parseMaxSkipped } from './pipeline/rules.js';
 export type { SkipBound } from './pipeline/rules.js';
 export type { CsvOptions, ReadProgress } from './pipeline/options.js';
+export type { TimeFormat } from './metrics/time-format.js';
 export { textfileCsv, prepareTextfile, writePreparedTextfile } from './destinations/textfile.js';
 export type { TextfileCsvOptions, PreparedTextfile } from './destinations/textfile.js';
 export { remoteWriteCsv } from './destinations/remote-write.js';
