@@ -143,7 +143,9 @@ export class RowMapper<Family> {
     const longFormat = this.metricColumn !== undefined;
     this.valueColumns = valueIndexes.map((column) => {
       const name = header.names[column] as string;
-      const suffix = longFormat && valueIndexes.length === 1 ? '' : `_${name}`;
+      // A label name may not start with a digit, so `5 to 13` cleans to `_5_to_13`; after the
+      // gauge's own `_` that underscore would double, and the gauge needs none there.
+      const suffix = longFormat && valueIndexes.length === 1 ? '' : `_${name.replace(/^_(?=[0-9])/, '')}`;
       return { column, header: header.cells[column] as string, suffix, help: options.description ?? `Column ${name} of the CSV rows pushed by csv-push.` };
     });
     this.metricPrefix = longFormat && options.metric !== undefined ? `${options.metric}_` : '';

@@ -210,3 +210,12 @@ describe('numbers as spreadsheets write them', () => {
     expect(clash.stderr).toContain('error: --thousands and --decimal cannot both be ","');
   });
 });
+
+describe('a value column whose header starts with a digit', () => {
+  it('names its gauge with one underscore after the metric, where its label form needs a leading one', async () => {
+    const result = await runCli(['-', '--dry-run', '-m', 'pop', '--value-column', '5 to 13', '--value-column', 'total'], { input: 'state,5 to 13,total\nOhio,7,9\n' });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('pop_5_to_13{state="Ohio"} 7');
+    expect(result.stdout).toContain('pop_total{state="Ohio"} 9');
+  });
+});
