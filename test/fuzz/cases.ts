@@ -25,6 +25,16 @@ export interface FuzzCase {
   readonly batchSize: number | undefined;
   /** Valid remote-write cases with a time column: every sample's time in ms, sorted. */
   readonly expectedTimesMs: readonly number[] | undefined;
+  /** Valid wide cases: every good value cell, worked out from the generated table, not from csv-push. */
+  readonly expectedCells: readonly ExpectedCell[] | undefined;
+}
+
+/** One good value cell of a wide table: the gauge it must land in, its row's id label and its value. */
+export interface ExpectedCell {
+  readonly gauge: string;
+  readonly idLabel: string;
+  readonly id: string;
+  readonly value: number;
 }
 
 const AWKWARD_CELLS = [
@@ -177,6 +187,7 @@ const hostileCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
       timestampColumn,
       batchSize: remoteWrite && plan.batchSize !== null ? plan.batchSize : undefined,
       expectedTimesMs: undefined,
+      expectedCells: undefined,
     };
   });
 
@@ -191,6 +202,18 @@ const VALID_METRICS = ['m', 'fuzz_metric', 'up', 'node_disk_bytes'];
 /** Label cells: printable text, delimiters, quotes and line breaks inside quoted fields; no comment character. */
 const VALID_LABEL_CELLS = ['', ' ', 'a', 'x,y', 'x;y', 'x\ty', '"q"', 'say "hi"', "it's", 'line\nbreak', '\\', '\\n', 'é', 'naïve', '日本', '💥', '1', 'NaN', ' padded ', 'a|b', '{x="y"}'];
 const NUMBER_SPELLINGS = ['0', '-0', '1', '-1.5', '.5', '1.', '2e3', '1E-3', '+7', ' 2 ', 'NaN', '+Inf', '-Inf', 'inf', 'Infinity', 'true', 'FALSE', '1e999', '123456789012345678901234567890'];
+/** Wide tables' value columns: already clean lower-case names, so each gauge is `<metric>_<column>` as written. */
+const WIDE_VALUE_COLUMNS = ['cpu', 'mem', 'free_bytes', 'load1', 'rx', 'tx'];
+/** Bad value cells a spreadsheet export leaves: each drops its one sample, not the row. */
+const BAD_VALUE_CELLS = ['', '#NULL!'];
+/** Good cells of wide tables: plain decimal spellings whose value Number() gives without doubt. */
+const wideNumberCell = fc.oneof(fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String), fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e12, max: 1e12 }).map(String));
+/** A wide table: 2-4 value columns, and which cells of them are bad (some rows may start all bad: one cell is then made good). */
+const wideTable = fc.record({
+  columns: fc.uniqueArray(fc.constantFrom(...WIDE_VALUE_COLUMNS), { minLength: 2, maxLength: 4 }),
+  badCells: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, fc.constantFrom(...BAD_VALUE_CELLS)), { minLength: 32, maxLength: 32 }),
+  goodCells: fc.array(wideNumberCell, { minLength: 32, maxLength: 32 }),
+});
 const FIRST_TIME_MS = Date.UTC(2020, 0, 1);
 const LAST_TIME_MS = Date.UTC(2025, 0, 1);
 
@@ -265,6 +288,8 @@ const validCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
       secret: secretText,
       gzipped: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, fc.constant(true)),
       batchSize: fc.option(fc.integer({ min: 1, max: 4 }), { freq: 2 }),
+      // A third of the valid cases are wide tables with scattered empty and #NULL! value cells.
+      wide: fc.oneof({ weight: 2, arbitrary: fc.constant(null) }, wideTable),
     })
     .map((plan): FuzzCase => {
       const toGateway = destination === 'pushgateway';
@@ -274,13 +299,26 @@ const validCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
       const fit = (text: string): string => (plan.encoding === 'latin1' ? text.replace(/[^\u0000-\u00ff]/gu, '?') : text).replace(/#/g, '_');
       const header = [...plan.columns];
       header.splice(Math.min(plan.idAt, header.length), 0, 'id');
-      const valueColumns = plan.columns.slice(0, plan.valueColumnCount);
+      const wide = plan.wide;
+      // Wide value columns go last, so a #NULL! cell never starts a line (where --comment '#' would take it).
+      if (wide !== null) header.push(...wide.columns);
+      const valueColumns = wide === null ? plan.columns.slice(0, plan.valueColumnCount) : wide.columns;
       const withTimes = remoteWrite && plan.withTimes;
       if (withTimes) header.splice(Math.min(plan.timeAt, header.length), 0, 'time');
+      /** A wide row's value cells: bad where the plan says so, but never all of them (that would be a skipped row). */
+      const wideCells = (row: number): string[] => {
+        if (wide === null) return [];
+        const at = (column: number) => (row * wide.columns.length + column) % 32;
+        const cells = wide.columns.map((_, column) => wide.badCells[at(column)] ?? wide.goodCells[at(column)] ?? '0');
+        const keptGood = row % wide.columns.length;
+        if (cells.every((_, column) => wide.badCells[at(column)] !== undefined)) cells[keptGood] = wide.goodCells[at(keptGood)] ?? '0';
+        return cells;
+      };
       const rows = Array.from({ length: plan.rowCount }, (_, row) =>
         header.map((column, index) => {
           if (column === 'id') return `r${row}`;
           if (column === 'time') return plan.times[row]?.[0] ?? '';
+          if (wide !== null && valueColumns.includes(column)) return wideCells(row)[wide.columns.indexOf(column)] ?? '';
           if (valueColumns.includes(column)) return plan.numberCells[(row * 3 + index) % plan.numberCells.length] ?? '0';
           return fit(plan.labelCells[(row * 5 + index) % plan.labelCells.length] ?? '');
         }),
@@ -303,11 +341,14 @@ const validCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
       if (plan.encoding !== 'utf-8') args.push('--encoding', plan.encoding);
       if (plan.noHeader) args.push('--no-header', '--columns', columns.join(','));
       for (const column of valueColumns) args.push('--value-column', nameOf(column));
-      if (plan.metric !== null) args.push('-m', plan.metric);
+      // A wide case names its metric, so each gauge's name is known here: `<metric>_<column>`.
+      const metric = wide === null ? plan.metric : (plan.metric ?? 'fuzz_metric');
+      if (metric !== null) args.push('-m', metric);
       if (toGateway && plan.method === 'post') args.push('--method', 'post');
       // --strict and bounds on skipped rows cost nothing when no row is skipped; remote write refuses all but 100%.
-      if (plan.strict && !remoteWrite) args.push('--strict');
-      if (plan.maxSkipped !== null && (!remoteWrite || plan.maxSkipped === '100%')) args.push('--max-skipped', plan.maxSkipped);
+      // A wide case's bad cells are skipped value cells, which --strict and any bound but 100% refuse.
+      if (plan.strict && !remoteWrite && wide === null) args.push('--strict');
+      if (plan.maxSkipped !== null && ((!remoteWrite && wide === null) || plan.maxSkipped === '100%')) args.push('--max-skipped', plan.maxSkipped);
       for (const flag of plan.harmlessFlags) if (flag !== '--gzip' || toGateway) args.push(flag);
       if (plan.skipLines !== null) args.push('--skip-lines', String(plan.skipLines));
       if (plan.comment) args.push('--comment', '#');
@@ -327,10 +368,18 @@ const validCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
         args.push('-H', `X-Api-Key: ${plan.secret}`);
         secrets.push(plan.secret);
       }
-      const samplesPerRow = Math.max(1, valueColumns.length);
+      const goodCellsOf = (row: number): number => (wide === null ? Math.max(1, valueColumns.length) : wideCells(row).filter((cell) => !BAD_VALUE_CELLS.includes(cell)).length);
       const expectedTimesMs = withTimes
-        ? rows.flatMap((_, row) => Array.from({ length: samplesPerRow }, () => plan.times[row]?.[1] ?? Number.NaN)).sort((a, b) => a - b)
+        ? rows.flatMap((_, row) => Array.from({ length: goodCellsOf(row) }, () => plan.times[row]?.[1] ?? Number.NaN)).sort((a, b) => a - b)
         : undefined;
+      const expectedCells =
+        wide === null
+          ? undefined
+          : rows.flatMap((_, row) =>
+              wideCells(row).flatMap((cell, column): ExpectedCell[] =>
+                BAD_VALUE_CELLS.includes(cell) ? [] : [{ gauge: `${metric}_${nameOf(wide.columns[column] ?? '')}`, idLabel: nameOf('id'), id: `r${row}`, value: Number(cell) }],
+              ),
+            );
       return {
         kind: 'valid',
         destination,
@@ -344,6 +393,7 @@ const validCase = (destination: Destination): fc.Arbitrary<FuzzCase> =>
         timestampColumn: withTimes ? nameOf('time') : undefined,
         batchSize: remoteWrite && plan.batchSize !== null ? plan.batchSize : undefined,
         expectedTimesMs,
+        expectedCells,
       };
     });
 

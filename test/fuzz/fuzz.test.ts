@@ -50,9 +50,11 @@ describe('fuzz: generated CSVs and options against a real gateway, textfile and 
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
+      const wideCases = cases.filter((fuzz) => fuzz.expectedCells !== undefined);
+      const goodCells = wideCases.reduce((sum, fuzz) => sum + (fuzz.expectedCells?.length ?? 0), 0);
       const perDestination = [...exitCodes].map(([destination, counts]) => `${destination} ${counts.join('/')} (${(secondsSpent.get(destination) ?? 0).toFixed(0)} s in cases)`).join(', ');
       console.log(
-        `fuzz seed ${SEED}: ${CASES} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, push exit codes 0/1/2: ${perDestination}; ${failures.length} with violations`,
+        `fuzz seed ${SEED}: ${CASES} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, push exit codes 0/1/2: ${perDestination}; ${wideCases.length} wide cases with ${goodCells} good cells; ${failures.length} with violations`,
       );
       // Valid cases are chosen by index, so this holds for every seed unless a valid case failed
       // (and then that case is listed with its reproducer below).

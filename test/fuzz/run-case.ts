@@ -6,7 +6,7 @@ import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { exportVictoriaMetrics, type StoredSample } from '../helpers/receivers.js';
 import { groupingPath } from '../../src/transport/gateway-url.js';
-import type { FuzzCase } from './cases.js';
+import type { ExpectedCell, FuzzCase } from './cases.js';
 
 // One fuzz case against its real destination (a Pushgateway, a textfile, VictoriaMetrics by
 // remote write): the same command line as --dry-run and as a push, and the invariants every run
@@ -87,6 +87,54 @@ function sameSeries(a: Series, b: Series): string | undefined {
   for (const key of b.keys()) if (!a.has(key)) return `${key} is extra`;
   return undefined;
 }
+
+interface HeldSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** The samples behind series keys (`name[[label, value], ...]`, as seriesKey writes them). */
+function heldSamples(series: Series): HeldSample[] {
+  return [...series].map(([key, value]) => {
+    const at = key.indexOf('[');
+    return { name: key.slice(0, at), labels: Object.fromEntries(JSON.parse(key.slice(at)) as [string, string][]), value };
+  });
+}
+
+/**
+ * A wide case's own invariant, against the cells the generator wrote rather than csv-push's dry
+ * run: after exit 0 every good value cell is held, in its column's gauge, under its row's id, with
+ * its value; and those gauges hold nothing else (no sample for an empty or #NULL! cell).
+ */
+function goodCellViolations(
+  expectedCells: readonly ExpectedCell[] | undefined,
+  held: readonly HeldSample[],
+  same: (held: number, value: number) => boolean,
+  where: string,
+): string[] {
+  if (expectedCells === undefined) return [];
+  const violations: string[] = [];
+  const gauges = new Set(expectedCells.map((cell) => cell.gauge));
+  const inGauges = held.filter((sample) => gauges.has(sample.name));
+  for (const cell of expectedCells) {
+    const found = inGauges.filter((sample) => sample.name === cell.gauge && sample.labels[cell.idLabel] === cell.id);
+    if (found.length === 0) violations.push(`exit 0, but ${where} lacks the good cell ${cell.gauge}{${cell.idLabel}="${cell.id}"} = ${cell.value}`);
+    else if (!found.some((sample) => same(sample.value, cell.value))) {
+      violations.push(`exit 0, but ${where} holds the good cell ${cell.gauge}{${cell.idLabel}="${cell.id}"} as ${found.map((sample) => sample.value).join(', ')}, not ${cell.value}`);
+    }
+  }
+  for (const sample of inGauges) {
+    const idLabel = expectedCells[0]?.idLabel ?? 'id';
+    if (!expectedCells.some((cell) => cell.gauge === sample.name && cell.id === sample.labels[idLabel])) {
+      violations.push(`exit 0, but ${where} holds ${sample.name}{${idLabel}="${sample.labels[idLabel]}"} = ${sample.value}, a bad cell's sample`);
+    }
+  }
+  if (inGauges.length !== expectedCells.length) violations.push(`exit 0, but ${where} holds ${inGauges.length} samples of the wide gauges, not the ${expectedCells.length} good cells`);
+  return violations;
+}
+
+const exactly = (held: number, value: number): boolean => Object.is(held, value) || held === value;
 
 /** Parse errors only: promtool exits 3 for lint complaints about the user's own names, 1 for text it cannot parse. */
 export function promtoolParseError(text: string): Promise<string | undefined> {
@@ -177,6 +225,7 @@ async function runPushgatewayCase(fuzz: FuzzCase, gatewayUrl: string, file: stri
     const mismatch = sameSeries(expected, gatewaySeries(after));
     if (mismatch !== undefined) violations.push(`exit 0, but the gateway does not hold what --dry-run printed: ${mismatch}`);
   }
+  if (push.code === 0) violations.push(...goodCellViolations(fuzz.expectedCells, heldSamples(gatewaySeries(after)), exactly, 'the gateway'));
   if (dryRun.code === 0) {
     const parseError = await promtoolParseError(dryRun.stdout);
     if (parseError !== undefined) violations.push(`promtool cannot parse the --dry-run output: ${parseError}`);
@@ -208,6 +257,7 @@ async function runTextfileCase(fuzz: FuzzCase, dir: string, file: string, job: s
   if (push.code === 0 && dryRun.code === 0) {
     const mismatch = sameSeries(dryRunSeries(dryRun.stdout), dryRunSeries(after));
     if (mismatch !== undefined) violations.push(`exit 0, but the file does not hold what --dry-run printed: ${mismatch}`);
+    violations.push(...goodCellViolations(fuzz.expectedCells, heldSamples(dryRunSeries(after)), exactly, 'the file'));
     const parseError = await promtoolParseError(after);
     if (parseError !== undefined) violations.push(`promtool cannot parse the written file: ${parseError}`);
   }
@@ -269,7 +319,9 @@ async function runRemoteWriteCase(fuzz: FuzzCase, victoriaMetricsUrl: string, di
     const nanSeries = expected === undefined ? 0 : [...expected.values()].filter((value) => Number.isNaN(value)).length;
     // Wait for what must be there: the distinct series the reference expects (NaN aside), else one.
     const mustHold = expected === undefined ? 1 : [...expected.values()].filter((value) => !Number.isNaN(value)).length;
-    const stored = await exportVictoriaMetrics(victoriaMetricsUrl, selector, mustHold);
+    const stored = await exportVictoriaMetrics(victoriaMetricsUrl, selector, Math.max(mustHold, fuzz.expectedCells?.length ?? 0));
+    const storedSamples = stored.map(({ labels: { __name__: name = '', ...labels }, value }) => ({ name, labels, value }));
+    violations.push(...goodCellViolations(fuzz.expectedCells, storedSamples, storedAs, 'VictoriaMetrics'));
     if (stored.length > counted.series) violations.push(`exit 0, but VictoriaMetrics holds ${stored.length} samples where --dry-run counted ${counted.series}`);
     // The textfile reads the same rows unless a time cell skipped some; it keeps one of repeated rows, remote write sends each.
     if (expected !== undefined && counted.skippedByReason.notATime === 0) {
