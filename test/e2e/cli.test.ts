@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { useGateway } from '../helpers/pushgateway.js';
+import { useGateway, groupAfterDelete } from '../helpers/pushgateway.js';
 
 const { gateway, uniqueJob } = useGateway();
 
@@ -126,7 +126,7 @@ describe('csv-push as a user runs it', () => {
     const result = await runCli(['--delete', '-j', job, '-g', gateway.url, '-l', 'instance=web/1']);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(`deleted group {job="${job}", instance="web/1"}`);
-    expect(await gateway.group({ job, instance: 'web/1' })).toBeUndefined();
+    expect(await groupAfterDelete(gateway, { job, instance: 'web/1' })).toBeUndefined();
   });
 
   it('colours only when asked, and is silent with -q', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/local-pushgateway.mjs';
 import { runCli } from '../helpers/cli.js';
-import { useGateway } from '../helpers/pushgateway.js';
+import { useGateway, groupAfterDelete } from '../helpers/pushgateway.js';
 import { exportVictoriaMetrics, useVictoriaMetrics } from '../helpers/receivers.js';
 import { startSecuredGateway } from '../helpers/secured-gateway.js';
 import { makePki } from '../helpers/tls.js';
@@ -60,7 +60,7 @@ describe('requests through an HTTP proxy from the environment', () => {
     const lines = proxy.current().requests().slice(before);
     expect(lines.filter((line) => line.startsWith(`GET ${gateway.url}/api/v1/metrics`)).length).toBeGreaterThanOrEqual(2);
     expect(lines).toContain(`DELETE ${gateway.url}/metrics/job/${job} HTTP/1.1`);
-    expect(await gateway.group({ job })).toBeUndefined();
+    expect(await groupAfterDelete(gateway, { job })).toBeUndefined();
   });
 
   it('goes directly for hosts in NO_PROXY, and with --no-proxy or --proxy \'\'', async () => {

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { startPushgateway, type RunningGateway } from '../helpers/pushgateway.js';
+import { startPushgateway, type RunningGateway, groupAfterDelete } from '../helpers/pushgateway.js';
 import { startSecuredGateway } from '../helpers/secured-gateway.js';
 import { makePki, type TestPki } from '../helpers/tls.js';
 
@@ -118,6 +118,6 @@ describe('the CLI against a gateway behind a path prefix', () => {
     );
     expect(await seriesOf(gateway, 'prefixed')).toBe(3);
     expectLanded(await runCli(['--delete', '-j', 'prefixed', '-g', gateway.url]));
-    expect(await gateway.group({ job: 'prefixed' })).toBeUndefined();
+    expect(await groupAfterDelete(gateway, { job: 'prefixed' })).toBeUndefined();
   });
 });

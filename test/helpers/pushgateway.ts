@@ -136,3 +136,17 @@ export function useGateway(options: GatewayStartOptions = {}): { gateway: Runnin
   };
   return { gateway, uniqueJob: () => `job_${process.pid}_${++jobs}` };
 }
+
+/**
+ * The group once a delete has gone through. The gateway answers DELETE with 202 Accepted and
+ * removes the group from its write queue a moment later, so a read right after the answer may
+ * still see it; this reads again for up to 3 s and gives what is there then (undefined when gone).
+ */
+export async function groupAfterDelete(gateway: Pick<RunningGateway, 'group'>, labels: Record<string, string>): Promise<GatewayGroup | undefined> {
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const group = await gateway.group(labels);
+    if (group === undefined || Date.now() > deadline) return group;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
