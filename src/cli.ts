@@ -6,6 +6,8 @@ import type { JsonError } from './cli/output.js';
 import { toPushOptions } from './cli/push-options.js';
 import { addProxyUserInfo, commandLineSecretWarnings, redactorForEnvironment, secretHeaderValue, type Redactor } from './cli/redact.js';
 import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } from './cli/usage.js';
+// No imports of its own: the same printer serves the dry run and every JSON summary.
+import { printDryRun } from './destinations/dry-run.js';
 import type { GroupingLabel, ReadProgress, RunReport } from './index.js';
 
 /** `csv-push groups -job x` is a groups command's mistake, not the push command's. */
@@ -128,22 +130,15 @@ function writeStdout(chunk: string | Uint8Array): Promise<void> {
   });
 }
 
-/** Why stdout refused a write, if it did; a reader that closed the pipe (`| head`) is not an error. */
-async function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<string | undefined> {
-  try {
-    for (const chunk of chunks) await writeStdout(chunk);
-    return undefined;
-  } catch (error) {
-    const { code, message } = error as NodeJS.ErrnoException;
-    return code === 'EPIPE' ? undefined : (message ?? code ?? String(error));
-  }
+/** Why stdout refused a write, if it did; the dry run's printer already tells that for any writer. */
+function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<string | undefined> {
+  return printDryRun(chunks, writeStdout);
 }
 
 async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean, passwordInProxyOption: boolean): Promise<void> {
-  const [{ CsvPushError }, { chooseDestination }, { printDryRun }, { Reporter, jsonSummary }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
+  const [{ CsvPushError }, { chooseDestination }, { Reporter, jsonSummary }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
     import('./errors.js'),
     import('./destinations/choose.js'),
-    import('./destinations/dry-run.js'),
     import('./cli/output.js'),
     import('./cli/connection.js'),
     import('./transport/gateway-url.js'),
