@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { requireBuiltin } from './node-builtins.js';
 import { CommanderError, type Command } from 'commander';
 import { buildGroupCommands, type GroupCommandName, type GroupCommandOptions } from './cli/group-commands.js';
 import { buildProgram, buildPushCommand, type CliOptions, type SharedNameOptions } from './cli/program.js';
@@ -9,6 +10,9 @@ import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } f
 // No imports of its own: the same printer serves the dry run and every JSON summary.
 import { printDryRun } from './destinations/dry-run.js';
 import type { GroupingLabel, ReadProgress, RunReport } from './index.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
+const { readFileSync } = requireBuiltin('node:fs') as typeof fs;
 
 /** `csv-push groups -job x` is a groups command's mistake, not the push command's. */
 const GROUP_COMMANDS = new Set(['groups', 'prune']);
@@ -87,7 +91,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   if (groupCommand !== undefined) {
     const { runGroupCommand } = await import('./cli/group-run.js');
-    process.exitCode = await runGroupCommand(groupCommand.name, groupCommand.options, groupHeaders, { env: process.env, cwd: process.cwd(), ...output, redactor });
+    process.exitCode = await runGroupCommand(groupCommand.name, groupCommand.options, groupHeaders, { env: process.env, cwd: process.cwd(), ...output, redactor, stderrIsTerminal: process.stderr.isTTY });
     return;
   }
   const files = push.args;
@@ -136,7 +140,7 @@ function writeAllStdout(chunks: Iterable<string | Uint8Array>): Promise<string |
 }
 
 async function run(files: string[], options: CliOptions & SharedNameOptions, redactor: Redactor, passwordInGatewayOption: boolean, passwordInProxyOption: boolean): Promise<void> {
-  const [{ CsvPushError }, { chooseDestination }, { Reporter, jsonSummary }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
+  const [{ CsvPushError }, { chooseDestination }, { Reporter, jsonSummary, stderrPaint }, { transportFromOptions }, { parseGroupingLabel }] = await Promise.all([
     import('./errors.js'),
     import('./destinations/choose.js'),
     import('./cli/output.js'),
@@ -150,6 +154,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     cwd: process.cwd(),
     writeErr: (text) => writeQuietly(process.stderr, text),
     redactor,
+    paint: await stderrPaint(process.env, process.stderr.isTTY),
   });
   const readBackNotes: string[] = [];
   const destination = options.textfile !== undefined ? ('textfile' as const) : options.remoteWrite !== undefined ? ('remote-write' as const) : ('push' as const);

@@ -1,8 +1,9 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { usageError } from '../errors.js';
+import { requireBuiltin } from '../node-builtins.js';
 import { AttemptFailure, describeNetworkError, formatSeconds, type RawAnswer } from './answers.js';
 import type { GatewayAddress } from './gateway-url.js';
 import type { HttpMethod, Peer, RequestBody, TransportOptions } from './options.js';
@@ -12,6 +13,9 @@ import { defaultTrustedCertificates } from './system-ca.js';
 // One HTTP request: its headers, its connection (TLS), its body, and one attempt bounded by the timeout.
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+// Not imported: an import of node:http loads undici on Node.js 22 and later (node-builtins.ts).
+const httpModule = requireBuiltin('node:http') as typeof http;
 
 type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
 
@@ -49,7 +53,7 @@ export async function connectionFor(base: URL, transport: TransportOptions): Pro
   const tls = transport.tls;
   const proxy = transport.proxyFor?.(base);
   if (base.protocol === 'http:') {
-    return { client: http, agent: proxy === undefined ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
+    return { client: httpModule, agent: proxy === undefined ? new httpModule.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
   }
   const https = await import('node:https');
   const insecure = tls?.insecure === true;
