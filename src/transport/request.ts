@@ -8,7 +8,6 @@ import { AttemptFailure, describeNetworkError, formatSeconds, type RawAnswer } f
 import type { GatewayAddress } from './gateway-url.js';
 import type { HttpMethod, Peer, RequestBody, TransportOptions } from './options.js';
 import { proxyAgent, proxyOfAgent } from './proxy.js';
-import { defaultTrustedCertificates } from './system-ca.js';
 
 // One HTTP request: its headers, its connection (TLS), its body, and one attempt bounded by the timeout.
 
@@ -46,8 +45,8 @@ export function requestHeaders(address: GatewayAddress, transport: TransportOpti
 }
 
 /**
- * node:https is loaded only for https gateways: most pushes go to plain http, and it costs
- * start-up. The proxy agents are loaded only when a request goes through a proxy (proxy.ts).
+ * node:https, and the system trust store's reader, are loaded only for https gateways: most pushes
+ * go to plain http, and they cost start-up. The proxy agents are loaded only when a request goes through a proxy (proxy.ts).
  */
 export async function connectionFor(base: URL, transport: TransportOptions): Promise<Connection> {
   const tls = transport.tls;
@@ -55,7 +54,7 @@ export async function connectionFor(base: URL, transport: TransportOptions): Pro
   if (base.protocol === 'http:') {
     return { client: httpModule, agent: proxy === undefined ? new httpModule.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
   }
-  const https = await import('node:https');
+  const [https, { defaultTrustedCertificates }] = await Promise.all([import('node:https'), import('./system-ca.js')]);
   const insecure = tls?.insecure === true;
   // --ca-file adds to the default trust instead of replacing it, so a company CA given for one
   // gateway cannot stop the public roots and the system store from working (docs/proxy-and-trust.md).
