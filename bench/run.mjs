@@ -43,9 +43,11 @@ const ARTICLE_SIZES = new Set([100, 1_000]);
 const NODE_FLOOR_SIZES = new Set([100, 1_000, 10_000]);
 const DEFAULT_NODES = ['20', '22', '24'];
 
+/** Ends the run by an error, so that the `finally` of main stops the gateway it started. */
+class BenchFailure extends Error {}
+
 function fail(message) {
-  console.error(`bench: ${message}`);
-  process.exit(1);
+  throw new BenchFailure(message);
 }
 
 function findPython() {
@@ -372,4 +374,10 @@ function renderReport(results, startup, machine, nodes) {
   return `${lines.join('\n')}\n`;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+}

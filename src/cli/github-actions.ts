@@ -1,7 +1,11 @@
-import { appendFileSync, existsSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { requireBuiltin } from '../node-builtins.js';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { skipReasonCounts } from '../metrics/row-findings.js';
 import type { PruneReport, RunReport } from '../index.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
+const { appendFileSync, existsSync } = requireBuiltin('node:fs') as typeof fs;
 
 // GitHub Actions reads workflow commands (`::warning file=...::`) from a step's output, stderr
 // included, and renders $GITHUB_STEP_SUMMARY's Markdown on the run's page. @actions/core writes

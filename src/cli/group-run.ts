@@ -1,7 +1,7 @@
 import { transportFromOptions } from './connection.js';
 import { FILE_NAMED_LIKE_A_COMMAND, type GroupCommandName, type GroupCommandOptions } from './group-commands.js';
 import { pruneStepSummary } from './github-actions.js';
-import { Reporter, plural } from './output.js';
+import { Reporter, plural, stderrPaint } from './output.js';
 import type { Redactor } from './redact.js';
 
 // Running `groups` and `prune` once the command line is parsed: loaded only then.
@@ -13,6 +13,8 @@ export interface CommandIo {
   readonly writeErr: (text: string) => void;
   /** Hides secrets in what the commands print (the caller's writeErr redacts as well). */
   readonly redactor: Redactor;
+  /** Whether stderr is a terminal, where messages may be in colour. */
+  readonly stderrIsTerminal: boolean;
 }
 
 /** Runs `groups` or `prune` once the command line is parsed; returns the exit code. */
@@ -28,7 +30,7 @@ export async function runGroupCommand(command: GroupCommandName, options: GroupC
 
 async function runChosen(command: 'groups' | 'prune', options: GroupCommandOptions, httpHeaders: readonly string[], io: CommandIo): Promise<number> {
   const [library, output] = await Promise.all([import('../index.js'), import('./group-output.js')]);
-  const reporter = new Reporter({ quiet: options.quiet === true, verbose: options.verbose === true, env: io.env, cwd: io.cwd, writeErr: io.writeErr, redactor: io.redactor });
+  const reporter = new Reporter({ quiet: options.quiet === true, verbose: options.verbose === true, env: io.env, cwd: io.cwd, writeErr: io.writeErr, redactor: io.redactor, paint: await stderrPaint(io.env, io.stderrIsTerminal) });
   const printJson = (text: string): void => {
     if (options.json) io.writeOut(text);
   };

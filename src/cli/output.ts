@@ -1,4 +1,3 @@
-import { Chalk, chalkStderr, type ChalkInstance } from 'chalk';
 import type { AttemptEvent, RunReport } from '../index.js';
 // A plain text function of the core, imported on its own: this module loads before the library.
 import { cellSkipReasonCounts, skipReasonCounts } from '../metrics/row-findings.js';
@@ -17,24 +16,38 @@ export interface OutputSettings {
   readonly cwd?: string;
   /** Every line goes through it: no secret reaches stderr, whatever produced the text. */
   readonly redactor: Redactor;
+  /** The colours of the messages: stderrPaint's answer. */
+  readonly paint: Paint;
 }
 
-/** chalk 5 honours FORCE_COLOR but not NO_COLOR; https://no-color.org asks for both. */
-function stderrChalk(env: NodeJS.ProcessEnv): ChalkInstance {
+/** The colours the messages use. */
+export type Paint = Record<'yellow' | 'red' | 'dim' | 'cyan' | 'green', (text: string) => string>;
+
+const plainText = (text: string): string => text;
+const NO_COLOUR: Paint = { yellow: plainText, red: plainText, dim: plainText, cyan: plainText, green: plainText };
+
+/**
+ * chalk's colours for stderr, or plain text. chalk is loaded only when stderr may show colour (a
+ * terminal, or FORCE_COLOR set): anywhere else chalk paints nothing, and loading it (its
+ * node:process, node:tty and node:os imports) is a measurable part of a cron job's push on
+ * Node.js 22 and 24 (docs/performance.md). chalk 5 honours FORCE_COLOR but not NO_COLOR;
+ * https://no-color.org asks for both.
+ */
+export async function stderrPaint(env: NodeJS.ProcessEnv, stderrIsTerminal: boolean): Promise<Paint> {
   const forced = env.FORCE_COLOR !== undefined;
-  if (!forced && env.NO_COLOR !== undefined && env.NO_COLOR !== '') return new Chalk({ level: 0 });
-  return chalkStderr;
+  if (!forced && (!stderrIsTerminal || (env.NO_COLOR !== undefined && env.NO_COLOR !== ''))) return NO_COLOUR;
+  return (await import('chalk')).chalkStderr;
 }
 
 /** Everything the CLI tells a person, on stderr. */
 export class Reporter {
-  private readonly chalk: ChalkInstance;
+  private readonly chalk: Paint;
   private readonly github: GithubActions;
 
   private readonly settings: OutputSettings;
 
   constructor(settings: OutputSettings) {
-    this.chalk = stderrChalk(settings.env);
+    this.chalk = settings.paint;
     this.github = new GithubActions(settings.env, settings.cwd ?? '.');
     this.settings = { ...settings, writeErr: (text) => settings.writeErr(settings.redactor.redact(text)) };
   }

@@ -1,10 +1,15 @@
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { CsvError, parse, type Info, type Options as CsvParseOptions } from 'csv-parse';
+import type * as CsvParse from 'csv-parse';
+import type { CsvError, Info, Options as CsvParseOptions } from 'csv-parse';
 import { CsvPushError, inputError } from '../errors.js';
+import { requirePackage } from '../node-builtins.js';
 import { gunzipIfCompressed, requireUtf8, skipLines } from './byte-stages.js';
 import type { CsvDialect } from './dialect.js';
 import { openSource, sourceName, type ByteProgress, type CsvSource, type OpenedSource } from './source.js';
+
+// csv-parse's CommonJS build: the same parser in one file instead of ten modules (node-builtins.ts).
+const { parse } = requirePackage('csv-parse') as typeof CsvParse;
 
 /**
  * Receives each record with the 1-based line of the file it starts on; may throw to stop reading,

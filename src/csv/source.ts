@@ -1,7 +1,11 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { requireBuiltin } from '../node-builtins.js';
 import type { Readable } from 'node:stream';
 import { usageError } from '../errors.js';
 import type { TextEncoding } from './dialect.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
+const { createReadStream, readFileSync, statSync } = requireBuiltin('node:fs') as typeof fs;
 
 /**
  * Where CSV text comes from: a file path, or a stream the caller already holds (stdin). A stream

@@ -4,6 +4,7 @@ import { cleanMetricName } from './names.js';
 import { LabelSetBuilder, type LabelSet, type SampleOrigin } from './gauges.js';
 import { parseTimestamp } from './timestamps.js';
 import { expectedTime, type TimeParser } from './time-format.js';
+import { NUMERIC_SAMPLE_ROWS } from './numeric-sample-size.js';
 import { isBeyondFloat64, numberOptionFor, sampleValueParser, type NumberFormat } from './values.js';
 import type { RowFindings, SkipReason } from './row-findings.js';
 
@@ -55,6 +56,8 @@ interface ValueColumn {
   readonly suffix: string;
   readonly help: string;
 }
+
+const NO_CANDIDATES: readonly { readonly column: number; numeric: boolean; numbers: number }[] = [];
 
 const COUNT_HELP = 'One sample of value 1 per CSV row, pushed by csv-push.';
 
@@ -230,7 +233,10 @@ export class RowMapper<Family> {
     const timestampMs = this.timestampColumn === undefined ? undefined : this.timestampOf(cells, line);
     if (timestampMs === null) return;
     if (badCells > 0) this.skipCells(cells, line);
-    for (const candidate of this.valueLike) {
+    // The hint looks at the rows --value-columns numeric would decide on, not at every row: a
+    // value parsed per row for a hint was a measurable part of a 10,000-row push.
+    const valueLike = this.rowsRead <= NUMERIC_SAMPLE_ROWS ? this.valueLike : NO_CANDIDATES;
+    for (const candidate of valueLike) {
       if (!candidate.numeric) continue;
       const cell = cells[candidate.column] as string;
       // An empty cell says nothing either way: a column of numbers may have gaps.
@@ -280,7 +286,8 @@ export class RowMapper<Family> {
 
   /**
    * Header names of the label columns that look like sample values: named `value`, or numbers in
-   * every row read (when a row was read). Empty when a value column was given.
+   * every one of the file's first NUMERIC_SAMPLE_ROWS rows (when a row was read). Empty when a
+   * value column was given.
    */
   valueLikeColumns(): string[] {
     return this.valueLike

@@ -1,17 +1,20 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type * as https from 'node:https';
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import { usageError } from '../errors.js';
+import { requireBuiltin } from '../node-builtins.js';
 import { AttemptFailure, describeNetworkError, formatSeconds, type RawAnswer } from './answers.js';
 import type { GatewayAddress } from './gateway-url.js';
 import type { HttpMethod, Peer, RequestBody, TransportOptions } from './options.js';
 import { proxyAgent, proxyOfAgent } from './proxy.js';
-import { defaultTrustedCertificates } from './system-ca.js';
 
 // One HTTP request: its headers, its connection (TLS), its body, and one attempt bounded by the timeout.
 
 const MAX_ERROR_BODY = 64 * 1024;
+
+// Not imported: an import of node:http loads undici on Node.js 22 and later (node-builtins.ts).
+const httpModule = requireBuiltin('node:http') as typeof http;
 
 type HttpModule = Pick<typeof http, 'request'> | Pick<typeof https, 'request'>;
 
@@ -42,16 +45,16 @@ export function requestHeaders(address: GatewayAddress, transport: TransportOpti
 }
 
 /**
- * node:https is loaded only for https gateways: most pushes go to plain http, and it costs
- * start-up. The proxy agents are loaded only when a request goes through a proxy (proxy.ts).
+ * node:https, and the system trust store's reader, are loaded only for https gateways: most pushes
+ * go to plain http, and they cost start-up. The proxy agents are loaded only when a request goes through a proxy (proxy.ts).
  */
 export async function connectionFor(base: URL, transport: TransportOptions): Promise<Connection> {
   const tls = transport.tls;
   const proxy = transport.proxyFor?.(base);
   if (base.protocol === 'http:') {
-    return { client: http, agent: proxy === undefined ? new http.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
+    return { client: httpModule, agent: proxy === undefined ? new httpModule.Agent({ keepAlive: true, maxSockets: 1 }) : await proxyAgent(base, proxy, { rejectUnauthorized: true }) };
   }
-  const https = await import('node:https');
+  const [https, { defaultTrustedCertificates }] = await Promise.all([import('node:https'), import('./system-ca.js')]);
   const insecure = tls?.insecure === true;
   // --ca-file adds to the default trust instead of replacing it, so a company CA given for one
   // gateway cannot stop the public roots and the system store from working (docs/proxy-and-trust.md).

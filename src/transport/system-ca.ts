@@ -1,4 +1,8 @@
-import { readFileSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { requireBuiltin } from '../node-builtins.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
+const { readFileSync } = requireBuiltin('node:fs') as typeof fs;
 
 // What an https connection trusts by default: Node's bundled Mozilla roots, the certificates in
 // NODE_EXTRA_CA_CERTS, and the system's trust store, which is where a company's CA is put

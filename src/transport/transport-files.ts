@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import type * as fs from 'node:fs';
+import { requireBuiltin } from '../node-builtins.js';
 import { usageError } from '../errors.js';
 import type { BasicCredentials } from './gateway-url.js';
 import type { TlsOptions } from './options.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
+const { readFileSync } = requireBuiltin('node:fs') as typeof fs;
 
 /** Secrets and certificates come from files or the environment, never from flags that `ps` would show. */
 export interface TransportSecretsInput {

@@ -8,7 +8,9 @@ import { useGateway } from '../helpers/pushgateway.js';
 import { useVictoriaMetrics } from '../helpers/receivers.js';
 
 // Start-up stays lean: a run loads only its own destination's modules. Node's public module
-// hooks (module.register, from an --import) record every module the run resolves.
+// hooks (module.register, from an --import) record every module the run imports; at exit, the
+// CommonJS files in require.cache and Node's own modules (process.moduleLoadList, as
+// `internal:<id>`) are added, for what is loaded with require().
 
 const work = mkdtempSync(join(tmpdir(), 'csv-push-modules-'));
 
@@ -18,12 +20,23 @@ export async function resolve(specifier, context, next) {
   appendFileSync(process.env.MODULE_LOG, resolved.url + '\\n');
   return resolved;
 }`;
-const REGISTER = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});`;
+const REGISTER = `import { register, createRequire } from 'node:module';
+import { appendFileSync } from 'node:fs';
+register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(HOOKS)}`)});
+process.on('exit', () => {
+  const required = Object.keys(createRequire(process.cwd() + '/').cache).map((path) => 'file://' + path);
+  const internal = process.moduleLoadList.filter((entry) => entry.startsWith('NativeModule ')).map((entry) => 'internal:' + entry.slice('NativeModule '.length));
+  appendFileSync(process.env.MODULE_LOG, [...required, ...internal].join('\\n') + '\\n');
+});`;
 
 let runs = 0;
 
-/** Runs the CLI and returns its exit code and the modules it loaded: package names, node: builtins, and files under dist/. */
-function modulesOf(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): { code: number | null; stderr: string; modules: string[] } {
+/**
+ * Runs the CLI and returns its exit code and the modules it loaded: package names, node: builtins
+ * imported, Node's own modules loaded in any way (`internal:http`), and files under dist/; `urls`
+ * keeps the files themselves.
+ */
+function modulesOf(args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): { code: number | null; stderr: string; modules: string[]; urls: string[] } {
   const log = join(work, `run-${++runs}.log`);
   const result = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(REGISTER)}`, BIN, ...args], {
     cwd: FIXTURES,
@@ -32,7 +45,7 @@ function modulesOf(args: readonly string[], extraEnv: Readonly<Record<string, st
   });
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
   const modules = urls.map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1] ?? /\/dist\/(.+)$/.exec(url)?.[1] ?? url);
-  return { code: result.status, stderr: result.stderr, modules: [...new Set(modules)] };
+  return { code: result.status, stderr: result.stderr, modules: [...new Set(modules)], urls };
 }
 
 const REMOTE_WRITE = ['protobufjs', 'snappyjs', 'remote-write/sender.js', 'remote-write/write-request.js', 'destinations/remote-write.js'];
@@ -50,10 +63,24 @@ describe('the modules a run loads', () => {
   it('a Pushgateway push loads the gateway transport and none of remote write or the textfile', () => {
     const run = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url, '-q']);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.modules).toEqual(expect.arrayContaining(['node:http', 'transport/send.js', 'destinations/pushgateway.js', 'prom-client']));
+    expect(run.modules).toEqual(expect.arrayContaining(['internal:http', 'transport/send.js', 'destinations/pushgateway.js', 'prom-client']));
     for (const module of [...REMOTE_WRITE, 'destinations/textfile.js', 'textfile/write-textfile.js', 'node:https', 'cli-progress', 'picomatch']) {
       expect(run.modules, module).not.toContain(module);
     }
+  });
+
+  it('a push loads neither undici (an import of node:http would, on Node.js 22 and later) nor chalk (stderr is no terminal), and csv-parse as its one CommonJS file', () => {
+    const run = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('pushed');
+    expect(run.modules).toEqual(expect.arrayContaining(['internal:http', 'csv-parse', 'prom-client', 'commander']));
+    for (const module of ['internal:internal/deps/undici/undici', 'internal:http2', 'chalk']) expect(run.modules, module).not.toContain(module);
+    expect(run.urls.filter((url) => url.includes('/node_modules/csv-parse/'))).toEqual([expect.stringMatching(/\/csv-parse\/dist\/cjs\/index\.cjs$/)]);
+    // With FORCE_COLOR the messages are coloured, by chalk.
+    const coloured = modulesOf(['example_data.csv', '--job', uniqueJob(), '--gateway', gateway.url], { FORCE_COLOR: '1' });
+    expect(coloured.code, coloured.stderr).toBe(0);
+    expect(coloured.modules).toContain('chalk');
+    expect(coloured.stderr).toContain('\u001b[32m✔');
   });
 
   it('a push with no proxy variable loads no proxy library; one whose gateway is in NO_PROXY loads proxy-from-env but no agent', () => {

@@ -1,0 +1,12 @@
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const t0 = performance.now(); const out = [];
+const step = async (name, f) => { const t = performance.now(); await f(); out.push(`${name}=${(performance.now() - t).toFixed(1)}`); };
+await step('commander', () => import('commander'));
+await step('csv-parse(esm)', () => import('csv-parse'));
+await step('csv-parse(cjs)', () => require('csv-parse'));
+await step('otel', () => require('@opentelemetry/api'));
+await step('prom-client', () => import('prom-client'));
+await step('chalk', () => import('chalk'));
+await step('http', () => import('node:http'));
+console.log(out.join(' '), 'total', (performance.now() - t0).toFixed(1), 'sinceStart', performance.now().toFixed(1));
