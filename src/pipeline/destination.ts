@@ -2,6 +2,7 @@ import type { GaugeRegistry } from '../metrics/gauges.js';
 import type { CsvOptions } from './options.js';
 import type { DestinationMapping, RowSink } from './read-rows.js';
 import type { Landed } from './report.js';
+import type { RepeatCounts } from './repeats.js';
 import type { RunReport } from '../report.js';
 import type { GroupingLabel } from '../transport/gateway-url.js';
 import type { TransportOptions } from '../transport/options.js';
@@ -49,6 +50,8 @@ export interface StreamLanded extends Landed {
 export interface StreamDestination<Family> extends DestinationBase {
   /** Takes every sample of the second reading, the earlier rows of a repeat left out. */
   readonly sink: RowSink<Family>;
+  /** Told what the second reading will hand on, before it starts (--openmetrics sizes its arrays so). */
+  expect?(counts: RepeatCounts): void;
   /** What has landed so far. */
   progress(): StreamLanded;
   /** Sends what is left and waits for every batch. */

@@ -66,10 +66,19 @@ const MAX_LOAD = 0.7;
  * The hash 0:0 marks an empty slot, so a key hashing to it is stored as 0:1.
  */
 export class HashTable {
-  private highs = new Uint32Array(FIRST_CAPACITY);
-  private lows = new Uint32Array(FIRST_CAPACITY);
-  private values = new Float64Array(FIRST_CAPACITY);
+  private highs: Uint32Array;
+  private lows: Uint32Array;
+  private values: Float64Array;
   size = 0;
+
+  /** `expectedKeys`, when known, sizes the table at once: it never doubles for them. */
+  constructor(expectedKeys = 0) {
+    let capacity = FIRST_CAPACITY;
+    while (expectedKeys > capacity * MAX_LOAD) capacity *= 2;
+    this.highs = new Uint32Array(capacity);
+    this.lows = new Uint32Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
 
   /** The value beside the key, or undefined when it is not in the table. */
   get(high: number, low: number): number | undefined {

@@ -103,6 +103,7 @@ export async function streamRun<Family>(
     const { last, ...found } = repeats.finish();
     counts = () => found;
     checkRows(options, read, report(false, destination.progress()));
+    destination.expect?.(found);
     // The same rows again: what reading found is the first reading's, told once.
     const again = { ...options, sources: sources.second() };
     if (last === undefined) await collectSeries(again, destination.mapping, destination.sink, new RowFindings());
