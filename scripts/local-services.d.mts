@@ -17,7 +17,7 @@ export interface ServiceOptions {
   /** How to check readiness: a secured server needs a CA, a client certificate or credentials. */
   readonly probe?: (url: string) => Promise<unknown>;
 }
-export declare function startLocalPrometheus(options?: ServiceOptions): Promise<LocalService>;
+export declare function startLocalPrometheus(options?: ServiceOptions & { readonly dataDirectory?: string }): Promise<LocalService>;
 export declare function startLocalVictoriaMetrics(options?: Pick<ServiceOptions, 'args'>): Promise<LocalService>;
 export declare function startLocalNodeExporter(options: { readonly textfileDirectory: string }): Promise<LocalService>;
 export interface LocalServiceSpec {
