@@ -272,9 +272,9 @@ function seriesStored(report: RunReport | undefined): number | undefined {
   return report.pushed && report.action !== 'dry-run' && report.action !== 'delete' ? report.series : 0;
 }
 
-/** Samples the destination holds after the run (one per series, but with --timestamp-column). */
-function samplesStored(report: RunReport | undefined): number {
-  if (report === undefined) return 0;
+/** Samples the destination holds after the run (one per series, but with --timestamp-column); undefined before any row is read. */
+function samplesStored(report: RunReport | undefined): number | undefined {
+  if (report === undefined) return undefined;
   if (report.action === 'remote-write') return report.samplesSent ?? 0;
   return report.pushed && report.action !== 'dry-run' && report.action !== 'delete' ? report.samples : 0;
 }
