@@ -18,7 +18,15 @@ export interface ServiceOptions {
   readonly probe?: (url: string) => Promise<unknown>;
 }
 export declare function startLocalPrometheus(options?: ServiceOptions & { readonly dataDirectory?: string }): Promise<LocalService>;
-export declare function startLocalVictoriaMetrics(options?: Pick<ServiceOptions, 'args'>): Promise<LocalService>;
+export declare function startLocalVictoriaMetrics(options?: {
+  readonly args?: readonly string[];
+  /** Its data directory, kept when it stops, so that one started again finds its data. */
+  readonly directory?: string;
+  /** Its port, for one started again where its clients send. */
+  readonly port?: number;
+}): Promise<LocalService>;
+/** vmagent at `/api/v1/write`, replicating to every URL of `remoteWriteUrls`, its queue in its own directory. */
+export declare function startLocalVmagent(options: { readonly remoteWriteUrls: readonly string[]; readonly args?: readonly string[] }): Promise<LocalService>;
 export declare function startLocalNodeExporter(options: { readonly textfileDirectory: string }): Promise<LocalService>;
 export interface LocalServiceSpec {
   readonly name: string;
@@ -30,5 +38,7 @@ export interface LocalServiceSpec {
   readonly probe?: (url: string) => Promise<unknown>;
   /** A directory to work in that outlives the service; a temporary one otherwise. */
   readonly directory?: string;
+  /** A port to listen on instead of a free one (no retry elsewhere if it is taken). */
+  readonly port?: number;
 }
 export declare function startLocalService(spec: LocalServiceSpec): Promise<LocalService>;

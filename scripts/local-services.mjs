@@ -1,5 +1,5 @@
-// Starts real Prometheus, VictoriaMetrics and node_exporter on free loopback ports, each in a
-// temporary directory of its own: for the tests and the benchmark.
+// Starts real Prometheus, VictoriaMetrics, vmagent and node_exporter on free loopback ports, each in
+// a temporary directory of its own: for the tests and the benchmark.
 import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,14 +31,15 @@ async function plainProbe(url) {
 
 /**
  * Spawns `binary` with `args(port, directory)` and waits until `readyPath` answers. Retries on
- * another port if the chosen one was taken meanwhile; stop() ends it and removes its directory.
+ * another port if the chosen one was taken meanwhile (unless `port` is given: a restarted node
+ * must come back where its clients send); stop() ends it and removes its own directory.
  */
-export async function startLocalService({ name, binary, debianPackage, args, readyPath, scheme = 'http', probe = plainProbe, directory }) {
+export async function startLocalService({ name, binary, debianPackage, args, readyPath, scheme = 'http', probe = plainProbe, directory, port: fixedPort }) {
   requireBinary(binary, debianPackage);
   const ownDirectory = directory === undefined;
   const workDirectory = directory ?? mkdtempSync(join(tmpdir(), `csv-push-${binary}-`));
   for (let tries = 0; ; tries++) {
-    const port = await freePort();
+    const port = fixedPort ?? (await freePort());
     const child = spawn(binary, args(port, workDirectory), { stdio: ['ignore', 'ignore', 'pipe'] });
     // A caller that exits early (a failed benchmark calls process.exit) must not leave it running.
     const killOnExit = () => {
@@ -79,7 +80,7 @@ export async function startLocalService({ name, binary, debianPackage, args, rea
     };
     if (ready) return { url, port, directory: workDirectory, stop, log: () => log };
     await stopProcess();
-    if (tries < 3 && /address already in use/.test(log)) continue;
+    if (tries < 3 && fixedPort === undefined && /address already in use/.test(log)) continue;
     if (ownDirectory) rmSync(workDirectory, { recursive: true, force: true });
     throw new Error(`${name} did not start on port ${port}: ${log.trim().slice(-2000)}`);
   }
@@ -113,9 +114,10 @@ export function startLocalPrometheus({ args = [], scheme, probe, dataDirectory }
 
 /**
  * VictoriaMetrics (single node), remote write at `/api/v1/write`. A retention of 100 years,
- * because rows with old timestamps fall outside the default month and would be dropped.
+ * because rows with old timestamps fall outside the default month and would be dropped. Given
+ * `directory` and `port`, it starts over the data a stopped one left there, at its address.
  */
-export function startLocalVictoriaMetrics({ args = [] } = {}) {
+export function startLocalVictoriaMetrics({ args = [], directory, port } = {}) {
   return startLocalService({
     name: 'VictoriaMetrics',
     binary: 'victoria-metrics',
@@ -126,6 +128,30 @@ export function startLocalVictoriaMetrics({ args = [] } = {}) {
       '-search.latencyOffset=0s',
       '-retentionPeriod=100y',
       '-loggerLevel=ERROR',
+      ...args,
+    ],
+    readyPath: '/health',
+    directory,
+    port,
+  });
+}
+
+/**
+ * vmagent taking remote write at `/api/v1/write` and replicating every sample to each of
+ * `remoteWriteUrls`, queueing on disk in its own directory while one of them is down. Flushed
+ * every 100 ms (default 1 s) so that tests wait less; its warnings (a failed send) go to log().
+ */
+export function startLocalVmagent({ remoteWriteUrls, args = [] }) {
+  return startLocalService({
+    name: 'vmagent',
+    binary: 'vmagent',
+    debianPackage: 'victoria-metrics',
+    args: (port, directory) => [
+      `-httpListenAddr=127.0.0.1:${port}`,
+      ...remoteWriteUrls.map((url) => `-remoteWrite.url=${url}`),
+      `-remoteWrite.tmpDataPath=${directory}`,
+      '-remoteWrite.flushInterval=100ms',
+      '-loggerLevel=WARN',
       ...args,
     ],
     readyPath: '/health',

@@ -13,6 +13,8 @@ need prometheus prometheus
 need promtool prometheus
 need prometheus-node-exporter prometheus-node-exporter
 need victoria-metrics victoria-metrics
+# vmagent comes in the same package, in front of two VictoriaMetrics in the scaling-out test.
+need vmagent victoria-metrics
 need htpasswd apache2-utils
 need openssl openssl
 need curl curl

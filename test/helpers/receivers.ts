@@ -3,6 +3,7 @@ import {
   startLocalNodeExporter,
   startLocalPrometheus,
   startLocalVictoriaMetrics,
+  startLocalVmagent,
   type LocalService,
   type ServiceOptions,
 } from '../../scripts/local-services.mjs';
@@ -36,6 +37,20 @@ export function useService(start: () => Promise<LocalService>): { current(): Loc
 
 export const usePrometheus = (options?: ServiceOptions) => useService(() => startLocalPrometheus(options));
 export const useVictoriaMetrics = () => useService(() => startLocalVictoriaMetrics());
+/** vmagent replicating to each URL that `remoteWriteUrls()` gives when its turn to start comes. */
+export const useVmagent = (remoteWriteUrls: () => readonly string[]) => useService(() => startLocalVmagent({ remoteWriteUrls: remoteWriteUrls() }));
+
+/**
+ * One of vmagent's own counters for its `position`th -remoteWrite.url (1 for the first), read from
+ * its /metrics page, where URLs are hidden as `<position>:secret-url`; `otherLabels` such as
+ * `status_code="2XX"` pick one of its lines. 0 before it first counts.
+ */
+export async function vmagentCounter(baseUrl: string, name: string, position: number, otherLabels = ''): Promise<number> {
+  const page = await (await fetch(`${baseUrl}/metrics`)).text();
+  const series = `${name}{url="${position}:secret-url"${otherLabels === '' ? '' : `, ${otherLabels}`}} `;
+  const line = page.split('\n').find((text) => text.startsWith(series));
+  return line === undefined ? 0 : Number(line.slice(series.length));
+}
 
 /**
  * Prometheus' instant query at `atMs`: what a dashboard would show then. Its 5-minute lookback
@@ -54,11 +69,11 @@ export async function queryPrometheus(baseUrl: string, promql: string, atMs: num
 /**
  * Every raw sample VictoriaMetrics holds for the series selector, through /api/v1/export.
  * Ingested rows wait in buffers for about a second before a search finds them, and under load
- * some longer: force_flush, then read again until `expected` samples are there (or 15 s pass,
- * and the test sees what was there).
+ * some longer: force_flush, then read again until `expected` samples are there (or `waitMs`
+ * pass, and the test sees what was there).
  */
-export async function exportVictoriaMetrics(baseUrl: string, selector: string, expected = 1): Promise<StoredSample[]> {
-  const deadline = Date.now() + 15_000;
+export async function exportVictoriaMetrics(baseUrl: string, selector: string, expected = 1, waitMs = 15_000): Promise<StoredSample[]> {
+  const deadline = Date.now() + waitMs;
   for (;;) {
     const samples = await exportOnce(baseUrl, selector);
     if (samples.length >= expected || Date.now() > deadline) return samples;

@@ -9,7 +9,7 @@ describe('requireBinary', () => {
   });
 
   it('finds the components the tests start', () => {
-    for (const [binary, debianPackage] of [['prometheus', 'prometheus'], ['victoria-metrics', 'victoria-metrics'], ['prometheus-node-exporter', 'prometheus-node-exporter']] as const) {
+    for (const [binary, debianPackage] of [['prometheus', 'prometheus'], ['victoria-metrics', 'victoria-metrics'], ['vmagent', 'victoria-metrics'], ['prometheus-node-exporter', 'prometheus-node-exporter']] as const) {
       expect(() => requireBinary(binary, debianPackage)).not.toThrow();
     }
   });
