@@ -17,7 +17,7 @@ export interface ServiceOptions {
   /** How to check readiness: a secured server needs a CA, a client certificate or credentials. */
   readonly probe?: (url: string) => Promise<unknown>;
 }
-export declare function startLocalPrometheus(options?: ServiceOptions): Promise<LocalService>;
+export declare function startLocalPrometheus(options?: ServiceOptions & { readonly dataDirectory?: string }): Promise<LocalService>;
 export declare function startLocalVictoriaMetrics(options?: {
   readonly args?: readonly string[];
   /** Its data directory, kept when it stops, so that one started again finds its data. */

@@ -86,8 +86,11 @@ export async function startLocalService({ name, binary, debianPackage, args, rea
   }
 }
 
-/** Prometheus with its remote-write receiver at `/api/v1/write`, scraping nothing. */
-export function startLocalPrometheus({ args = [], scheme, probe } = {}) {
+/**
+ * Prometheus with its remote-write receiver at `/api/v1/write`, scraping nothing. `dataDirectory`:
+ * its TSDB (--storage.tsdb.path), such as one promtool wrote blocks into; default: its own.
+ */
+export function startLocalPrometheus({ args = [], scheme, probe, dataDirectory } = {}) {
   return startLocalService({
     name: 'Prometheus',
     binary: 'prometheus',
@@ -96,7 +99,7 @@ export function startLocalPrometheus({ args = [], scheme, probe } = {}) {
       writeFileSync(join(directory, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
       return [
         `--config.file=${join(directory, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(directory, 'data')}`,
+        `--storage.tsdb.path=${dataDirectory ?? join(directory, 'data')}`,
         `--web.listen-address=127.0.0.1:${port}`,
         '--web.enable-remote-write-receiver',
         '--log.level=warn',

@@ -186,7 +186,8 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     paint: await stderrPaint(process.env, process.stderr.isTTY),
   });
   const readBackNotes: string[] = [];
-  const destination = options.textfile !== undefined ? ('textfile' as const) : options.remoteWrite !== undefined ? ('remote-write' as const) : ('push' as const);
+  const destination =
+    options.textfile !== undefined ? ('textfile' as const) : options.remoteWrite !== undefined ? ('remote-write' as const) : options.openmetrics !== undefined ? ('openmetrics' as const) : ('push' as const);
   const jsonRun = {
     action: options.delete ? ('delete' as const) : options.dryRun ? ('dry-run' as const) : destination,
     warnings: readBackNotes,
@@ -214,9 +215,9 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
   try {
     // The PUSHGATEWAY_ variables are the gateway's: a remote-write receiver elsewhere never gets them.
     const remote = options.remoteWrite !== undefined;
-    // A textfile is written, not sent: it takes no connection options (usage.ts refuses them).
+    // A textfile or an OpenMetrics file is written, not sent: it takes no connection options (usage.ts refuses them).
     const transport =
-      options.textfile === undefined
+      options.textfile === undefined && options.openmetrics === undefined
         ? await transportFromOptions(options, options.httpHeaders, remote ? {} : process.env, reporter, remote ? 'receiver' : 'gateway', process.env)
         : { timeoutMs: options.timeout * 1000, retries: options.retries };
     redactor.add(transport.bearerToken);
@@ -234,6 +235,7 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
       .start({
         options: { ...pushOptions, ...onProgress, groupingLabels: pushOptions.groupingLabels as GroupingLabel[] },
         textfile: options.textfile,
+        openmetrics: options.openmetrics,
         fileMode: options.fileMode,
         remoteWrite: options.remoteWrite,
         timestampColumn: options.timestampColumn,
@@ -247,7 +249,8 @@ async function run(files: string[], options: CliOptions & SharedNameOptions, red
     if (options.dryRun && started.dryRunChunks !== undefined) {
       const problem = await printDryRun(started.dryRunChunks(), writeStdout);
       if (problem !== undefined) {
-        reporter.error(`could not write ${options.textfile === undefined ? 'the exposition text' : "the textfile's text"} to standard output (${problem}); nothing was ${options.textfile === undefined ? 'sent' : 'written'}`);
+        const file = options.textfile === undefined ? (options.openmetrics === undefined ? undefined : "the OpenMetrics file's text") : "the textfile's text";
+        reporter.error(`could not write ${file ?? 'the exposition text'} to standard output (${problem}); nothing was ${file === undefined ? 'sent' : 'written'}`);
         process.exitCode = 1;
         return;
       }

@@ -10,6 +10,8 @@ export { textfileCsv, prepareTextfile, writePreparedTextfile } from './destinati
 export type { TextfileCsvOptions, PreparedTextfile } from './destinations/textfile.js';
 export { remoteWriteCsv } from './destinations/remote-write.js';
 export type { RemoteWriteCsvOptions } from './destinations/remote-write.js';
+export { openMetricsCsv } from './destinations/openmetrics.js';
+export type { OpenMetricsCsvOptions } from './destinations/openmetrics.js';
 export { DEFAULT_BATCH_SIZE } from './remote-write/defaults.js';
 export type { RunReport } from './report.js';
 export type { CsvSource } from './csv/source.js';

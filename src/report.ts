@@ -9,7 +9,7 @@ export interface GroupingLabel {
 /** What a run did, for the summary line, `--json`, and library callers. */
 export interface RunReport {
   /** `textfile` and `remote-write` name the destination; `push`, `dry-run` and `delete` are the gateway's (a dry run of the others sets `textfile` or `remoteWrite`). */
-  readonly action: 'push' | 'dry-run' | 'delete' | 'textfile' | 'remote-write';
+  readonly action: 'push' | 'dry-run' | 'delete' | 'textfile' | 'remote-write' | 'openmetrics';
   readonly files: readonly string[];
   /** The gateway's address without credentials; undefined for the other destinations. */
   readonly gateway: string | undefined;
@@ -17,6 +17,8 @@ export interface RunReport {
   readonly textfile?: string;
   /** The remote-write receiver's URL without credentials. */
   readonly remoteWrite?: string;
+  /** The OpenMetrics file written (or that a dry run would write), for promtool's backfill. */
+  readonly openmetrics?: string;
   /** Undefined for a dry run without a job, and for a textfile or remote write given no `--job`. */
   readonly job: string | undefined;
   /** The grouping key's labels for the gateway; the labels put on every series for the other destinations. */
@@ -24,8 +26,13 @@ export interface RunReport {
   /** The gateway's HTTP method; undefined for the other destinations. */
   readonly method: 'PUT' | 'POST' | 'DELETE' | undefined;
   readonly rowsRead: number;
-  /** Series in the body; they count as pushed only when `pushed` is true. */
+  /** Series (distinct label sets, metric name included); they count as pushed only when `pushed` is true. */
   readonly series: number;
+  /**
+   * Samples: one per series and time, the earlier rows of a repeat left out. Equal to `series`
+   * except with --timestamp-column, where a series may have a sample at many times.
+   */
+  readonly samples: number;
   readonly metrics: readonly string[];
   /** Every skipped row, counted. */
   readonly rowsSkipped: number;
@@ -43,7 +50,7 @@ export interface RunReport {
   readonly cellsSkippedSilently: number;
   /** The first skipped cells (at most 100), with line and column; the rest are only counted. */
   readonly skippedCells: readonly SkippedCell[];
-  /** Every row whose labels repeat an earlier row's, counted. */
+  /** Every row whose labels (and, with --timestamp-column, time) repeat an earlier row's, counted. */
   readonly duplicateRows: number;
   /** The first of them (at most 100), with their lines. */
   readonly duplicates: readonly DuplicateRow[];
@@ -58,8 +65,8 @@ export interface RunReport {
   readonly durationMs: number;
   /** Delete: whether the gateway held the group; the gateway answers a DELETE alike either way, so it is read first. */
   readonly groupExisted?: boolean;
-  /** Remote write: series in the batches the receiver accepted (stored even when a later batch failed). */
-  readonly seriesSent?: number;
+  /** Remote write: samples in the batches the receiver accepted (stored even when a later batch failed). */
+  readonly samplesSent?: number;
   /** Remote write: batches the receiver accepted; for a dry run, the batches the rows would take. */
   readonly batches?: number;
 }

@@ -93,8 +93,10 @@ export function pushStepSummary(report: RunReport, failure: string | undefined, 
             ? '✅ textfile written'
             : report.action === 'remote-write'
               ? '✅ sent by remote write'
-              : '✅ pushed';
-  const destination = report.textfile ?? report.remoteWrite ?? `${report.gateway} {${group}} (${report.method})`;
+              : report.action === 'openmetrics'
+                ? '✅ OpenMetrics file written'
+                : '✅ pushed';
+  const destination = report.textfile ?? report.remoteWrite ?? report.openmetrics ?? `${report.gateway} {${group}} (${report.method})`;
   const facts: (readonly (string | number)[])[] = [
     ['destination', destination],
     ...(report.action === 'delete' ? [] : [

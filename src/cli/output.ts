@@ -146,6 +146,8 @@ export class Reporter {
     const duplicates = report.duplicateRows > 0 ? c.yellow(`, ${plural(report.duplicateRows, 'duplicate')}`) : '';
     const took = `in ${formatDuration(report.durationMs)}`;
     const rows = `${plural(report.series, 'series', 'series')} from ${plural(report.rowsRead, 'row')}`;
+    // With times, a series may hold many samples: both are told.
+    const timed = `${report.samples === report.series ? '' : `${plural(report.samples, 'sample')} of `}${rows}`;
     const withLabels = everySeriesLabels(report);
     switch (report.action) {
       case 'textfile':
@@ -153,8 +155,11 @@ export class Reporter {
         return;
       case 'remote-write':
         this.settings.writeErr(
-          `${c.green('✔')} sent ${rows}${skipped} in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels} ${took}\n`,
+          `${c.green('✔')} sent ${timed}${skipped}${duplicates} in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels} ${took}\n`,
         );
+        return;
+      case 'openmetrics':
+        this.settings.writeErr(`${c.green('✔')} wrote ${timed}${skipped}${duplicates} to ${report.openmetrics}${withLabels} ${took}\n`);
         return;
       case 'delete':
         this.settings.writeErr(
@@ -166,8 +171,12 @@ export class Reporter {
       case 'dry-run': {
         if (report.remoteWrite !== undefined) {
           this.settings.writeErr(
-            `${c.cyan('dry run:')} ${rows}${skipped} would go in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels}; nothing was sent\n`,
+            `${c.cyan('dry run:')} ${timed}${skipped}${duplicates} would go in ${plural(report.batches ?? 0, 'batch', 'batches')} to ${report.remoteWrite}${withLabels}; nothing was sent\n`,
           );
+          return;
+        }
+        if (report.openmetrics !== undefined) {
+          this.settings.writeErr(`${c.cyan('dry run:')} ${timed}${skipped}${duplicates} would be written to ${report.openmetrics}${withLabels}; nothing was written\n`);
           return;
         }
         if (report.textfile !== undefined) {
@@ -230,6 +239,7 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     gateway: report?.gateway,
     textfile: report?.textfile,
     remoteWrite: report?.remoteWrite,
+    openmetrics: report?.openmetrics,
     job: report?.job,
     groupingLabels: report === undefined ? undefined : Object.fromEntries(report.groupingLabels.map((label) => [label.name, label.value])),
     method: report?.method,
@@ -238,6 +248,8 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
     rowsRead: report?.rowsRead,
     seriesPushed: seriesStored(report),
     series: report?.series,
+    samplesPushed: samplesStored(report),
+    samples: report?.samples,
     rowsSkipped: report?.rowsSkipped,
     skippedByReason: report?.skippedByReason,
     skipped: report?.skipped,
@@ -262,9 +274,20 @@ export function jsonSummary(run: JsonRun, report: RunReport | undefined, error: 
   })}\n`;
 }
 
-/** Series the destination holds after the run: remote write stores batches even when a later one fails. */
-function seriesStored(report: RunReport | undefined): number {
+/**
+ * Series the destination holds after the run: remote write stores batches even when a later one
+ * fails. Of such a run, with times, only the samples stored are known, not of how many series:
+ * then undefined (left out of the JSON), and samplesPushed tells.
+ */
+function seriesStored(report: RunReport | undefined): number | undefined {
   if (report === undefined) return 0;
-  if (report.action === 'remote-write') return report.seriesSent ?? 0;
-  return report.pushed && (report.action === 'push' || report.action === 'textfile') ? report.series : 0;
+  if (report.action === 'remote-write' && !report.pushed) return report.samples === report.series ? (report.samplesSent ?? 0) : undefined;
+  return report.pushed && report.action !== 'dry-run' && report.action !== 'delete' ? report.series : 0;
+}
+
+/** Samples the destination holds after the run (one per series, but with --timestamp-column); undefined before any row is read. */
+function samplesStored(report: RunReport | undefined): number | undefined {
+  if (report === undefined) return undefined;
+  if (report.action === 'remote-write') return report.samplesSent ?? 0;
+  return report.pushed && report.action !== 'dry-run' && report.action !== 'delete' ? report.samples : 0;
 }

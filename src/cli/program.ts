@@ -42,6 +42,8 @@ Examples:
   $ csv-push big.csv --remote-write http://localhost:9090/api/v1/write --job import --value-column value
   $ csv-push history.csv --remote-write http://vm:8428/api/v1/write --timestamp-column time --value-column load
   $ csv-push big.csv --remote-write https://mimir/api/v1/push -H "X-Scope-OrgID: team-a" --batch-size 2000
+  $ csv-push cases.csv --openmetrics cases.om --timestamp-column date --value-column cases   # history for Prometheus:
+  $ promtool tsdb create-blocks-from openmetrics cases.om /var/lib/prometheus/metrics2   # (docs/history.md)
 
 Other commands (name them first; push a CSV file called push, groups or prune as ./groups):
   $ csv-push groups [--job j] [--label name=value] [--older-than 1d] [--json]   list the gateway's groups
@@ -50,7 +52,7 @@ Other commands (name them first; push a CSV file called push, groups or prune as
 
 A file whose every data row is skipped is never pushed (it would empty the group): exit 2.
 
-Destinations, one per run: the Pushgateway (default), --textfile, or --remote-write.
+Destinations, one per run: the Pushgateway (default), --textfile, --remote-write, or --openmetrics.
 Exit codes: 0 pushed (rows may have been skipped), 1 the push failed, 2 usage or input error.
 Environment: PUSHGATEWAY_URL (default gateway), PUSHGATEWAY_USERNAME, PUSHGATEWAY_PASSWORD,
 PUSHGATEWAY_BEARER_TOKEN, HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY (and lower case), NODE_EXTRA_CA_CERTS,
@@ -102,6 +104,7 @@ export interface CliOptions extends ConnectionCliOptions {
   textfile?: string;
   fileMode?: number;
   remoteWrite?: string;
+  openmetrics?: string;
   timestampColumn?: string;
   timestampFormat?: string;
   timezone?: string;
@@ -138,18 +141,19 @@ export function buildPushCommand(version: string, env: NodeJS.ProcessEnv, parsed
       "Turn CSV rows into Prometheus gauges and push them to a Pushgateway under a job name, write them to a .prom file for node_exporter's textfile collector, or send them to a Prometheus remote-write receiver.",
     )
     .argument('[files...]', 'CSV file(s) to read; - reads standard input')
-    .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run); with --textfile or --remote-write, label job on every series')
+    .option('-j, --job <name>', 'job name of the group to push to (required, except with --dry-run); with --textfile, --remote-write or --openmetrics, label job on every series')
     .addOption(gatewayOption(env))
     .option('--textfile <path.prom>', "write a .prom file for node_exporter's textfile collector (atomically: a scrape never sees half of it) instead of pushing")
     .option('--file-mode <octal>', "with --textfile: the file's mode (default: the mode of the file it replaces, or 0644 for a new one, whatever the umask, so node_exporter can read it)", fileModeOption)
     .option('--remote-write <url>', 'send the rows to a Prometheus remote-write receiver (Prometheus, VictoriaMetrics, Mimir, Thanos) in batches instead of pushing; host:port means http://host:port/api/v1/write')
-    .option('--timestamp-column <column>', "with --remote-write: each row's time: Unix seconds or ms, 2020-01-22, 2024-05-01 12:00:00 with Z, UTC or +02:00, or without a zone (UTC) (default: the time of the run)")
+    .option('--openmetrics <file>', "write an OpenMetrics file with each row's time (needs --timestamp-column), for promtool tsdb create-blocks-from openmetrics: history that remote write cannot bring into Prometheus")
+    .option('--timestamp-column <column>', "with --remote-write or --openmetrics: each row's time: Unix seconds or ms, 2020-01-22, 2024-05-01 12:00:00 with Z, UTC or +02:00, or without a zone (UTC) (default: the time of the run)")
     .option('--timestamp-format <layout>', "with --timestamp-column: read its cells by this Luxon layout instead, e.g. 'dd.MM.yyyy HH:mm' or 'MM/dd/yyyy h:mm a ZZ' (the letters are listed in docs/wide-tables.md)")
     .option('--timezone <Area/City>', 'with --timestamp-column: the zone of times written without one, e.g. Europe/Berlin (default: UTC)')
     .option('--batch-size <series>', 'with --remote-write: series per request', positiveWholeNumber('--batch-size'), DEFAULT_BATCH_SIZE)
     .option('-m, --metric <name>', "gauge name (default: the file's base name, cleaned; required with -)")
     .option('--description <text>', 'HELP text of the gauge(s)')
-    .option('-l, --label <name=value>', 'extra grouping-key label (with --textfile or --remote-write, a label on every series); repeatable', collect)
+    .option('-l, --label <name=value>', 'extra grouping-key label (with --textfile, --remote-write or --openmetrics, a label on every series); repeatable', collect)
     .option('--value-column <column>', "column holding sample values, gauge <metric>_<column>, or a glob pattern of columns ('mem_*'); repeatable (default: every row is 1)", collect)
     .addOption(
       new Option('--value-columns <which>', `numeric: every column whose non-empty cells are all numbers in the first ${NUMERIC_SAMPLE_ROWS} data rows is a value column, the rest labels (printed with --verbose, --dry-run, --json)`).choices(['numeric']),

@@ -40,17 +40,25 @@ const NETWORK_OPTIONS: readonly [keyof CliOptions, string][] = [
 
 /** Checks that a run names one destination and only options that apply to it. */
 export function destinationProblem(options: CliOptions & SharedNameOptions, given: (option: keyof CliOptions) => boolean): string | undefined {
-  const named = [given('gateway') ? '--gateway' : '', options.textfile === undefined ? '' : '--textfile', options.remoteWrite === undefined ? '' : '--remote-write'].filter(Boolean);
+  const named = [
+    given('gateway') ? '--gateway' : '',
+    options.textfile === undefined ? '' : '--textfile',
+    options.remoteWrite === undefined ? '' : '--remote-write',
+    options.openmetrics === undefined ? '' : '--openmetrics',
+  ].filter(Boolean);
   if (named.length > 1) return `${named.join(' and ')} each name a destination; give one per run (the Pushgateway is the default)`;
-  const destination = options.textfile !== undefined ? '--textfile' : options.remoteWrite !== undefined ? '--remote-write' : undefined;
+  const destination = named[0] === '--gateway' ? undefined : named[0];
   if (options.timestampColumn === undefined) {
     const needsColumn = [options.timestampFormat === undefined ? '' : '--timestamp-format', options.timezone === undefined ? '' : '--timezone'].filter(Boolean);
-    if (needsColumn.length > 0) return `${needsColumn.join(' and ')} ${needsColumn.length === 1 ? 'says' : 'say'} how to read --timestamp-column's cells; name that column too (with --remote-write)`;
+    if (needsColumn.length > 0) return `${needsColumn.join(' and ')} ${needsColumn.length === 1 ? 'says' : 'say'} how to read --timestamp-column's cells; name that column too (with --remote-write or --openmetrics)`;
+    if (destination === '--openmetrics') {
+      return `--openmetrics ${options.openmetrics} writes each row's time for promtool's backfill; name the column holding it: --timestamp-column <column>`;
+    }
+  }
+  if (options.timestampColumn !== undefined && destination !== '--remote-write' && destination !== '--openmetrics') {
+    return "--timestamp-column needs --remote-write or --openmetrics: the Pushgateway refuses samples that carry a time, and so does node_exporter's textfile collector";
   }
   if (destination !== '--remote-write') {
-    if (options.timestampColumn !== undefined) {
-      return "--timestamp-column needs --remote-write: the Pushgateway refuses samples that carry a time, and so does node_exporter's textfile collector";
-    }
     if (given('batchSize')) return '--batch-size applies to --remote-write only; the other destinations take all rows at once';
   }
   if (options.fileMode !== undefined && destination !== '--textfile') return '--file-mode sets the mode of the --textfile file; give it with --textfile';
@@ -61,13 +69,13 @@ export function destinationProblem(options: CliOptions & SharedNameOptions, give
     return options.gzip ? '--gzip does not go with --remote-write: remote write bodies are snappy-compressed, as the protocol requires' : undefined;
   }
   const network = NETWORK_OPTIONS.find(([option]) => given(option))?.[1] ?? (options.httpHeaders.length > 0 ? '--header' : undefined);
-  return network === undefined ? undefined : `${network} applies to a request; --textfile writes a local file`;
+  return network === undefined ? undefined : `${network} applies to a request; ${destination} writes a local file`;
 }
 
 /** Checks that need no file and no library, so a mistyped command answers at once. */
 export function usageProblem(files: string[], options: CliOptions & SharedNameOptions): string | undefined {
-  // A textfile or remote write needs no job: there is no group to name.
-  const needsJob = options.textfile === undefined && options.remoteWrite === undefined;
+  // A textfile, remote write or OpenMetrics file needs no job: there is no group to name.
+  const needsJob = options.textfile === undefined && options.remoteWrite === undefined && options.openmetrics === undefined;
   if (needsJob && options.job === undefined && !(options.dryRun && !options.delete)) {
     return "required option '-j, --job <name>' not specified (only --dry-run goes without it)";
   }

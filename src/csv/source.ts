@@ -10,9 +10,10 @@ const { createReadStream, readFileSync, statSync } = requireBuiltin('node:fs') a
 /**
  * Where CSV text comes from: a file path, or a stream the caller already holds (stdin). A stream
  * may give Buffers (bytes in the dialect's encoding) or strings (text already decoded, for example
- * after `setEncoding('utf8')`, or `Readable.from([text])`).
+ * after `setEncoding('utf8')`, or `Readable.from([text])`). `inChunks` reads a small file in
+ * chunks too, as a large one is read (see READ_WHOLE_BELOW).
  */
-export type CsvSource = { readonly path: string } | { readonly name: string; readonly stream: Readable };
+export type CsvSource = { readonly path: string; readonly inChunks?: boolean } | { readonly name: string; readonly stream: Readable };
 
 export function sourceName(source: CsvSource): string {
   return 'path' in source ? source.path : source.name;
@@ -34,7 +35,7 @@ export function openSource(source: CsvSource, encoding: TextEncoding, onBytes?: 
   if (!('path' in source)) return { chunks: counted(asBuffers(source.stream, source.name, encoding), undefined, onBytes), close: () => {} };
   const stats = statSync(source.path);
   const size = stats.isFile() ? stats.size : undefined;
-  if (size !== undefined && size < READ_WHOLE_BELOW) {
+  if (size !== undefined && size < READ_WHOLE_BELOW && source.inChunks !== true) {
     const whole = readFileSync(source.path);
     onBytes?.(whole.length, size);
     return { chunks: [whole], close: () => {} };

@@ -171,6 +171,7 @@ export async function deleteGroup(options: GroupOptions): Promise<RunReport> {
     groupingLabels: labels,
     method: 'DELETE',
     series: 0,
+    samples: 0,
     metrics: [],
     ...rowsReport(undefined),
     pushed: true,

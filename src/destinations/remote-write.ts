@@ -8,7 +8,8 @@ import { transportWithDefaults, type TransportOptions } from '../transport/optio
 import type { RemoteFamily } from '../remote-write/sink.js';
 import type { DestinationEntry, StreamDestination, StreamLanded } from '../pipeline/destination.js';
 
-// Prometheus remote write: samples stream out in batches while the rows are read.
+// Prometheus remote write: samples stream out in batches while the rows are read (the second
+// time: the first reading finds the rows that repeat a sample, see pipeline/repeats.ts).
 
 export interface RemoteWriteCsvOptions extends CsvOptions {
   /** The receiver's write endpoint; `host:port` alone means `http://host:port/api/v1/write`. */
@@ -31,7 +32,8 @@ const DEFAULT_WRITE_PATH = '/api/v1/write';
 
 /**
  * Reads the CSV sources and streams their samples to a remote-write receiver in batches, while
- * reading: memory stays flat however long the file. Row warnings come in the report at the end.
+ * reading them a second time: memory stays flat however long the file (but for the samples
+ * that repeat, see pipeline/repeats.ts). Row warnings come in the report at the end.
  * A failure after some batches were accepted says so: those samples are stored for good.
  */
 export async function remoteWriteCsv(options: RemoteWriteCsvOptions): Promise<RunReport> {
@@ -59,7 +61,8 @@ async function remoteWrite(options: RemoteWriteCsvOptions, started: number): Pro
     status: progress.status,
     attempts: progress.attempts,
     fields: {
-      seriesSent: progress.seriesSent,
+      // The sender counts the series of its requests, each holding one sample.
+      samplesSent: progress.seriesSent,
       // A dry run tells how many requests the run would take.
       batches: dryRun ? Math.ceil(sink.series / sender.batchSize) : progress.batchesSent,
     },
@@ -70,8 +73,6 @@ async function remoteWrite(options: RemoteWriteCsvOptions, started: number): Pro
     mapping: { groupingLabelNames: constantLabelNames(options.job, labels), reservedMetricNames: [], constantLabels: 'every-series', timestampColumn: options.timestampColumn },
     destined: { gateway: undefined, remoteWrite: displayUrl(address.base), job: options.job, groupingLabels: labels, method: undefined },
     sink,
-    series: () => sink.series,
-    metricNames: () => sink.metricNames,
     progress: () => landed(sender.progress()),
     finish: async () => landed(dryRun ? sender.progress() : await sender.finish()),
     abandon: async () => landed(await sender.settle()),

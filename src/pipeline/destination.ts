@@ -2,6 +2,7 @@ import type { GaugeRegistry } from '../metrics/gauges.js';
 import type { CsvOptions } from './options.js';
 import type { DestinationMapping, RowSink } from './read-rows.js';
 import type { Landed } from './report.js';
+import type { RepeatCounts } from './repeats.js';
 import type { RunReport } from '../report.js';
 import type { GroupingLabel } from '../transport/gateway-url.js';
 import type { TransportOptions } from '../transport/options.js';
@@ -13,7 +14,7 @@ import type { TransportOptions } from '../transport/options.js';
 // they are read. A new destination is one file in src/destinations/, and one line in its choose.ts.
 
 /** The report's fields that say where the rows go. */
-export type Destined = Pick<RunReport, 'gateway' | 'textfile' | 'remoteWrite' | 'job' | 'groupingLabels' | 'method'>;
+export type Destined = Pick<RunReport, 'gateway' | 'textfile' | 'remoteWrite' | 'openmetrics' | 'job' | 'groupingLabels' | 'method'>;
 
 /** Counts a destination's HTTP attempts as they happen, so a failed send can still tell them. */
 export interface AttemptTally {
@@ -36,17 +37,21 @@ export interface RegistryDestination<Payload extends { chunks(): Iterable<Uint8A
   send(payload: Payload, tally: AttemptTally): Promise<Landed>;
 }
 
-/** What a streaming destination reports beside what landed: remote write's series and batches. */
+/** What a streaming destination reports beside what landed: remote write's samples and batches. */
 export interface StreamLanded extends Landed {
   readonly fields: Partial<RunReport>;
 }
 
-/** Takes rows while they are read, in batches: remote write. Memory stays flat however long the file. */
+/**
+ * Takes rows with their times, read a second time once the first reading has found the repeats
+ * (see pipeline/repeats.ts): remote write sends them in batches while they are read, memory flat
+ * however long the file; --openmetrics writes them in time order at the end.
+ */
 export interface StreamDestination<Family> extends DestinationBase {
+  /** Takes every sample of the second reading, the earlier rows of a repeat left out. */
   readonly sink: RowSink<Family>;
-  /** Series and metric names handed to the sink so far. */
-  readonly series: () => number;
-  readonly metricNames: () => string[];
+  /** Told what the second reading will hand on, before it starts (--openmetrics sizes its arrays so). */
+  expect?(counts: RepeatCounts): void;
   /** What has landed so far. */
   progress(): StreamLanded;
   /** Sends what is left and waits for every batch. */
@@ -69,6 +74,8 @@ export interface RunRequest {
   /** With `textfile`: the file's mode (see src/textfile/file-mode.ts). */
   readonly fileMode?: number | undefined;
   readonly remoteWrite?: string | undefined;
+  /** The OpenMetrics file to write, with each row's time, for promtool's backfill. */
+  readonly openmetrics?: string | undefined;
   readonly timestampColumn?: string | undefined;
   readonly batchSize?: number | undefined;
   readonly dryRun: boolean;

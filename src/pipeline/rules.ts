@@ -8,33 +8,20 @@ import type { ReadRows } from './read-rows.js';
 // skipped), in one place for every destination, so that they cannot drift apart.
 
 /**
- * Checks the options of the rules before a row is read. A destination that streams rows out
- * while they are read cannot keep the promise of --strict or of a --max-skipped bound (nothing is
- * sent when too many rows are bad): it refuses them, pointing at the dry run that checks them.
- * --max-skipped 100% promises nothing, so it is taken everywhere.
+ * Checks the options of the rules before a row is read. Every destination reads all rows before
+ * it sends (remote write and --openmetrics read them once more to send), so every rule holds for all.
  */
-export function checkRuleOptions(options: CsvOptions & { readonly dryRun?: boolean | undefined }, streams: boolean): void {
-  const bound = options.maxSkipped === undefined ? undefined : parseMaxSkipped(options.maxSkipped);
-  if (!streams || options.dryRun === true) return;
-  if (options.strict === true) {
-    throw usageError(
-      '--strict promises that nothing is sent when a row is bad, but --remote-write sends rows while it reads them; check the file first with --dry-run --strict (it reads every row and sends nothing), then send it without --strict',
-    );
-  }
-  if (bound !== undefined && !('percent' in bound && bound.percent === 100)) {
-    throw usageError(
-      '--max-skipped holds a run back when too many rows are skipped, but --remote-write sends rows while it reads them; check the file first with --dry-run --max-skipped, then send it without (--max-skipped 100% is taken: it only lets a file whose every row is skipped through)',
-    );
-  }
+export function checkRuleOptions(options: CsvOptions): void {
+  if (options.maxSkipped !== undefined) parseMaxSkipped(options.maxSkipped);
 }
 
 /**
  * Runs every rule once the rows are read, before the destination may send (for a streaming
- * destination, before its last batch). `unsent` says what was held back, for the message.
+ * destination, before its second reading sends a row).
  */
-export function checkRows(options: CsvOptions, read: ReadRows, report: RunReport, unsent = 'nothing was sent'): void {
+export function checkRows(options: CsvOptions, read: ReadRows, report: RunReport): void {
   checkStrict(options, report);
-  checkSkippedRows(options, read, report, unsent);
+  checkSkippedRows(options, read, report);
 }
 
 function checkStrict(options: CsvOptions, report: RunReport): void {
@@ -66,7 +53,7 @@ export function parseMaxSkipped(given: number | string): SkipBound {
  * Never clears a group by accident: a file that has data rows and skips every one of them fails,
  * unless --max-skipped is 100%; and no file may skip more rows than --max-skipped allows.
  */
-function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunReport, unsent: string): void {
+function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunReport): void {
   const bound = options.maxSkipped === undefined ? undefined : parseMaxSkipped(options.maxSkipped);
   const allAllowed = bound !== undefined && 'percent' in bound && bound.percent === 100;
   // Counts by reason are over every file; with one file they are that file's.
@@ -76,7 +63,7 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
     if (rowsSkipped === rowsRead && !allAllowed) {
       throw new CsvPushError(
         'SKIPPED_ROWS',
-        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; ${unsent}. Fix the rows listed above, or pass --max-skipped 100% to ${report.textfile !== undefined ? 'write it' : report.remoteWrite !== undefined ? 'send' : 'push'} anyway`,
+        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to ${report.textfile !== undefined || report.openmetrics !== undefined ? 'write it' : report.remoteWrite !== undefined ? 'send' : 'push'} anyway`,
         { report },
       );
     }
@@ -104,6 +91,7 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
 function emptied(report: RunReport, files: number): string {
   if (report.textfile !== undefined) return files === 1 ? 'writing no series would empty the textfile' : "the textfile would lose this file's series";
   if (report.remoteWrite !== undefined) return 'there is nothing to send';
+  if (report.openmetrics !== undefined) return 'there is nothing to write';
   if (report.method === 'POST') return 'there is nothing left to push';
   return files === 1 ? 'a PUT of no series would empty the group' : "a PUT would drop this file's series from the group";
 }

@@ -7,6 +7,8 @@ import type { CsvOptions } from './options.js';
 import { collectGauges, collectSeries, type ReadRows } from './read-rows.js';
 import { landedReport, rowsReport } from './report.js';
 import { checkRows, checkRuleOptions } from './rules.js';
+import { LaterRowsOnly, RepeatFinder, type RepeatCounts } from './repeats.js';
+import { ReadTwice } from './read-twice.js';
 
 // One run from the sources to a destination. The rules on skipped and repeated rows run here,
 // once, for every destination, before it may send.
@@ -29,7 +31,7 @@ export async function prepareRun<D extends RegistryDestination<Payload>>(
   makeDestination: () => D,
   started: number,
 ): Promise<PreparedRun<PayloadOf<D>> & { readonly destination: D }> {
-  checkRuleOptions(options, false);
+  checkRuleOptions(options);
   const destination = makeDestination();
   const collected = await collectGauges(options, destination.mapping);
   const report: RunReport = {
@@ -37,6 +39,8 @@ export async function prepareRun<D extends RegistryDestination<Payload>>(
     files: options.sources.map(sourceName),
     ...destination.destined,
     series: collected.gauges.seriesCount,
+    // Without times, a series holds one sample.
+    samples: collected.gauges.seriesCount,
     metrics: collected.gauges.metricNames,
     ...rowsReport(collected),
     pushed: false,
@@ -62,9 +66,11 @@ export async function sendPrepared<P extends Payload>(prepared: PreparedRun<P>, 
 }
 
 /**
- * Streams the rows to a destination while they are read. The rules that need every row (a file
- * whose every row is skipped; with --dry-run, --strict and --max-skipped) run once reading ends,
- * before the last batch goes: a file of one batch whose rows were all skipped sends nothing.
+ * Reads the rows twice for a destination that takes them with their times (remote write,
+ * --openmetrics). The first reading maps and checks every row and finds the samples repeated
+ * anywhere in the run (see repeats.ts); the rules that need every row (--strict, --max-skipped, a
+ * file whose every row is skipped) run once it ends, before anything is sent. The second reading
+ * streams each sample (from its last row, when it repeats) to the destination, in batches.
  * A failure after some batches were accepted says so: those samples are stored for good.
  */
 export async function streamRun<Family>(
@@ -73,15 +79,16 @@ export async function streamRun<Family>(
   makeDestination: () => Promise<StreamDestination<Family>>,
   started: number,
 ): Promise<RunReport> {
-  checkRuleOptions(options, true);
+  checkRuleOptions(options);
   const destination = await makeDestination();
   let read: ReadRows | undefined;
+  const repeats = new RepeatFinder(destination.mapping.timestampColumn !== undefined);
+  let counts: () => RepeatCounts = () => repeats.counts();
   const report = (pushed: boolean, landed: StreamLanded): RunReport => ({
     action: destination.action,
     files: options.sources.map(sourceName),
     ...destination.destined,
-    series: destination.series(),
-    metrics: destination.metricNames(),
+    ...counts(),
     ...rowsReport(read),
     pushed,
     status: landed.status,
@@ -90,26 +97,35 @@ export async function streamRun<Family>(
     ...landed.fields,
   });
   const findings = new RowFindings();
+  const sources = new ReadTwice(options.sources);
   try {
-    read = await collectSeries(options, destination.mapping, destination.sink, findings);
-    // What is still queued is held back when a rule fails; with nothing handed over, nothing went.
-    checkRows(options, read, report(false, destination.progress()), destination.series() === 0 ? 'nothing was sent' : 'the series still queued were not sent');
+    read = await collectSeries({ ...options, sources: await sources.first() }, destination.mapping, repeats, findings);
+    const { last, ...found } = repeats.finish();
+    counts = () => found;
+    checkRows(options, read, report(false, destination.progress()));
+    destination.expect?.(found);
+    // The same rows again: what reading found is the first reading's, told once.
+    const again = { ...options, sources: sources.second() };
+    if (last === undefined) await collectSeries(again, destination.mapping, destination.sink, new RowFindings());
+    else await collectSeries(again, destination.mapping, new LaterRowsOnly(destination.sink, last), new RowFindings());
     return report(destination.action !== 'dry-run', await destination.finish());
   } catch (error) {
     read ??= { findings, files: [], warnings: [], hints: [], valueColumnsChosen: [] };
     const landed = await destination.abandon();
     if (!(error instanceof CsvPushError)) throw error;
     // Accepted batches are stored for good: the user needs to know the run was cut short, not undone.
-    const seriesSent = landed.fields.seriesSent ?? 0;
+    const samplesSent = landed.fields.samplesSent ?? 0;
     const batchesSent = landed.fields.batches ?? 0;
     const failure =
       batchesSent > 0 && destination.action !== 'dry-run'
-        ? new CsvPushError(error.code, `${error.message}; the run stopped there, and the ${seriesSent} series of the ${batchesSent} batch(es) accepted before were stored`, {
+        ? new CsvPushError(error.code, `${error.message}; the run stopped there, and the ${samplesSent} samples of the ${batchesSent} batch(es) accepted before were stored`, {
             ...(error.status === undefined ? {} : { status: error.status }),
             cause: error,
           })
         : error;
     failure.report = report(false, landed);
     throw failure;
+  } finally {
+    await sources.remove();
   }
 }

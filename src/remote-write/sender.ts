@@ -123,12 +123,17 @@ export class RemoteWriteSender {
     } catch (error) {
       if (!(error instanceof CsvPushError)) throw error;
       // The caller says what earlier batches stored; here, which batch failed and, if it is clear, why.
-      // Prometheus' words for a series repeated with the same time, which batches cannot see across.
+      // Prometheus' words for a sample it holds already with another value: the run leaves out
+      // its own repeats, so the receiver holds one from an earlier run.
       const repeated = /duplicate sample for timestamp/.test(error.message)
-        ? ': a row repeats the labels of a row in an earlier batch (csv-push finds repeats only among the rows of a push or a textfile); remove the repeated rows, or give them different times with --timestamp-column'
+        ? ': the receiver already holds a sample of this series at this time with another value (from an earlier run?), and keeps the first it stored'
+        : '';
+      // Prometheus' words for samples older than its head takes ("out of bounds"), or than its out-of-order window ("too old").
+      const old = /out of bounds|too old/.test(error.message)
+        ? ": Prometheus takes no samples older than the ones it holds by remote write; write history with --openmetrics FILE --timestamp-column <column> and load it with promtool tsdb create-blocks-from openmetrics (docs/history.md)"
         : '';
       const which = number > 1 ? ` (batch ${number})` : '';
-      throw new CsvPushError(error.code, `${error.message}${which}${repeated}`, {
+      throw new CsvPushError(error.code, `${error.message}${which}${repeated}${old}`, {
         ...(error.status === undefined ? {} : { status: error.status }),
         cause: error,
       });

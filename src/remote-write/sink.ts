@@ -11,13 +11,13 @@ export interface RemoteFamily {
 
 /**
  * Hands the row mapper's samples straight to a RemoteWriteSender. Nothing of a row outlives its
- * batch, so a file of any length runs in the same memory. Rows repeating a label set are not
- * detected: that would mean remembering every label set.
+ * batch, so a file of any length runs in the same memory. Repeated samples never reach it: the
+ * pipeline's first reading finds them and leaves their earlier rows out (pipeline/repeats.ts).
  */
 export class RemoteWriteSink implements RowSink<RemoteFamily> {
   private readonly families = new Map<string, RemoteFamily>();
   private pending: Promise<void> | undefined;
-  /** Series handed to the sender. */
+  /** Samples (a series each) handed to the sender. */
   series = 0;
 
   constructor(
@@ -56,9 +56,5 @@ export class RemoteWriteSink implements RowSink<RemoteFamily> {
     const pending = this.pending;
     this.pending = undefined;
     return pending;
-  }
-
-  get metricNames(): string[] {
-    return Array.from(this.families.keys());
   }
 }

@@ -25,7 +25,23 @@ export function checkTextfilePath(path: string): void {
  */
 export async function writeTextfile(path: string, text: string | Uint8Array, options: { readonly mode?: number | undefined } = {}): Promise<void> {
   checkTextfilePath(path);
-  const wanted = await textfileModeFor(path, options.mode);
+  await replaceFile(path, [text], { mode: options.mode, option: '--textfile', elsewhere: "point --textfile at node_exporter's --collector.textfile.directory" });
+}
+
+/** How replaceFile names the file in its messages: the option that gave it, and where else it may go. */
+export interface ReplacedFile {
+  readonly mode?: number | undefined;
+  readonly option: string;
+  /** What to do instead when its directory is missing: `point --textfile at ...`. */
+  readonly elsewhere: string;
+}
+
+/**
+ * writeTextfile's atomic replacement for any file, its text given in chunks (so that a large
+ * file is never one string in memory): a reader sees the old file or the new one, never a part.
+ */
+export async function replaceFile(path: string, chunks: Iterable<string | Uint8Array>, named: ReplacedFile): Promise<void> {
+  const wanted = await textfileModeFor(path, named.mode);
   const directory = dirname(path);
   const temporary = join(directory, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let created = false;
@@ -35,7 +51,8 @@ export async function writeTextfile(path: string, text: string | Uint8Array, opt
     created = true;
     try {
       await applyTextfileMode(handle, wanted);
-      await handle.writeFile(text);
+      // writeFile writes all of a chunk from the current position, so the chunks follow one another.
+      for (const chunk of chunks) await handle.writeFile(chunk);
       // Flushed before the rename, or a crash could leave the new name pointing at empty data.
       await handle.sync();
     } finally {
@@ -45,18 +62,18 @@ export async function writeTextfile(path: string, text: string | Uint8Array, opt
     created = false;
   } catch (error) {
     if (created) await unlink(temporary).catch(() => undefined);
-    throw writeFailure(error as NodeJS.ErrnoException, path, directory);
+    throw writeFailure(error as NodeJS.ErrnoException, path, directory, named);
   }
 }
 
-function writeFailure(error: NodeJS.ErrnoException, path: string, directory: string): CsvPushError {
+function writeFailure(error: NodeJS.ErrnoException, path: string, directory: string, named: ReplacedFile): CsvPushError {
   const reasons: Record<string, string> = {
-    ENOENT: `the directory ${directory} does not exist; create it, or point --textfile at node_exporter's --collector.textfile.directory`,
+    ENOENT: `the directory ${directory} does not exist; create it, or ${named.elsewhere}`,
     EACCES: `permission denied in ${directory}; run as a user that may write there`,
     EPERM: `permission denied in ${directory}; run as a user that may write there`,
     EROFS: `${directory} is on a read-only file system`,
     ENOSPC: `no space left on the device holding ${directory}`,
-    EISDIR: `${path} is a directory; name a file ending in .prom`,
+    EISDIR: `${path} is a directory; name a file${named.option === '--textfile' ? ' ending in .prom' : ''}`,
     ENOTDIR: `a part of ${directory} is not a directory`,
   };
   const reason = reasons[error.code ?? ''] ?? error.message;

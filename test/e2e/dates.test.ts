@@ -95,7 +95,7 @@ describe('--timezone and --timestamp-format, read back from a real Prometheus at
     const cases = [
       [['--timestamp-column', 'time', '--timezone', 'Mars/Olympus'], 'error: --timezone "Mars/Olympus" is no time zone this Node knows; give an IANA name such as Europe/Berlin, America/New_York or UTC'],
       [['--timestamp-column', 'time', '--timestamp-format', '%d.%m.%Y'], 'error: --timestamp-format "%d.%m.%Y" looks like strftime, but it takes Luxon\'s letters'],
-      [['--timezone', 'Europe/Berlin'], "error: --timezone says how to read --timestamp-column's cells; name that column too (with --remote-write)"],
+      [['--timezone', 'Europe/Berlin'], "error: --timezone says how to read --timestamp-column's cells; name that column too (with --remote-write or --openmetrics)"],
     ] as const;
     for (const [args, message] of cases) {
       const result = await runCli(['-', '--remote-write', url, '-m', 'refused', '--value-column', 'load', ...args], { input: 'host,time,load\na,2024-01-01,1\n' });

@@ -101,7 +101,8 @@ describe('--remote-write through a real vmagent replicating to two VictoriaMetri
 
     const result = await runCli([csv, '--remote-write', `${vmagent.current().url}/api/v1/write`, '--value-column', 'load', '--timestamp-column', 'time', '--job', 'history']);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^✔ sent 4 series from 4 rows in 1 batch to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write with \{job="history"\} in [\d.]+ m?s\n$/);
+    // Two rows are one series at two times: 4 samples of 3 series.
+    expect(result.stderr).toMatch(/^✔ sent 4 samples of 3 series from 4 rows in 1 batch to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write with \{job="history"\} in [\d.]+ m?s\n$/);
     const expected = [
       { host: 'web-1', value: 0.25, timestampMs: Date.UTC(2020, 1, 29) },
       { host: 'web-1', value: 1.5, timestampMs: Date.UTC(2020, 2, 1) },

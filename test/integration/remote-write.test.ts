@@ -162,7 +162,7 @@ describe('remote write requests, as a receiver sees them', () => {
       for (const one of series) await sender.add(one);
       return sender.finish();
     })());
-    expect(error.message).toMatch(/^the remote-write receiver refused POST http:\/\/127\.0\.0\.1:\d+ with HTTP 400 Bad Request: out of bounds: sample too old \(batch 3\)$/);
+    expect(error.message).toMatch(/^the remote-write receiver refused POST http:\/\/127\.0\.0\.1:\d+ with HTTP 400 Bad Request: out of bounds: sample too old \(batch 3\): Prometheus takes no samples older than the ones it holds by remote write; write history with --openmetrics FILE --timestamp-column <column> and load it with promtool tsdb create-blocks-from openmetrics \(docs\/history\.md\)$/);
     expect(error.status).toBe(400);
     expect(sender.progress()).toMatchObject({ batchesSent: 2, seriesSent: 6 });
     // Reading stopped at the failure: the fourth batch was never sent.
