@@ -75,12 +75,20 @@ function remoteWriteTypes(): RemoteWriteTypes {
 export class WriteRequestEncoder {
   private readonly types = remoteWriteTypes();
   private readonly writer = protobuf.Writer.create();
+  /**
+   * The TimeSeries message handed to protobufjs, filled anew for each series: encode() reads it
+   * at once and keeps nothing, so a million rows do not make three million more short-lived objects.
+   */
+  private readonly sample = { value: 0, timestamp: 0 };
+  private readonly message: { labels: readonly SeriesLabel[]; samples: [{ value: number; timestamp: number }] } = { labels: [], samples: [this.sample] };
   /** Series written since the last body was taken. */
   series = 0;
 
   add(series: RemoteSeries): void {
-    const writer = this.writer.uint32(this.types.timeSeriesKey).fork();
-    this.types.timeSeries.encode({ labels: series.labels, samples: [{ value: series.value, timestamp: series.timestampMs }] }, writer).ldelim();
+    this.message.labels = series.labels;
+    this.sample.value = series.value;
+    this.sample.timestamp = series.timestampMs;
+    this.types.timeSeries.encode(this.message, this.writer.uint32(this.types.timeSeriesKey).fork()).ldelim();
     this.series++;
   }
 
