@@ -12,26 +12,23 @@
 //   Node's own floor;
 // - curl PUT of the same exposition text rendered beforehand: the gateway's own ingest limit;
 // - Python prometheus_client, one push_to_gateway for the whole file (when a python3 has it);
-// - the blog article's pusher, one push per row (on the 100- and 1,000-row files only);
-// - csv-push --remote-write to a local VictoriaMetrics, on the newest Node.js version: every run
-//   under a metric name of its own, so the receiver creates every series, as the emptied gateway
-//   does ("new series"); and runs that send series the receiver already holds ("known series").
+// - the blog article's pusher, one push per row (on the 100- and 1,000-row files only).
 // The gateway is emptied before every run, and every run must land every series. It prints, per
 // size, medians and ratios to Python per Node.js version, peak RSS, then a table per version,
-// remote write beside the Pushgateway push, and start-up figures (`--help`) per version.
+// and start-up figures (`--help`) per version.
+// Remote write has a bench of its own, beside VictoriaMetrics' CSV import and a bare-Node floor:
+// bench/remote-write.mjs (npm run bench:remote-write).
 //
 // Environment (for a quicker subset; the full run takes a while):
 //   BENCH_SIZES=100,10000      sizes (default 100,1000,10000,100000; 1000000 on request)
 //   BENCH_REPS_SCALE=0.5       fewer rounds (at least one)
 //   BENCH_NODES=22,24          Node.js versions (default 20,22,24)
-//   BENCH_REMOTE_WRITE=0       leave the remote-write runs out
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requirePushgatewayBinary, startLocalPushgateway } from '../scripts/local-pushgateway.mjs';
-import { startLocalVictoriaMetrics } from '../scripts/local-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'bench', 'out');
@@ -82,25 +79,6 @@ function measure(measurer, argv) {
 async function wipe(gatewayUrl) {
   const response = await fetch(`${gatewayUrl}/api/v1/admin/wipe`, { method: 'PUT' });
   if (!response.ok) fail(`could not wipe the gateway: ${response.status}`);
-}
-
-/**
- * Counts the series of `metric` in VictoriaMetrics with a sample at or after `sinceMs` (so a run
- * that resends known series is counted by its own samples). Fresh rows and new series become
- * searchable a moment after they are accepted, so it asks again until `expected` or 60 s.
- */
-async function seriesInVictoria(victoriaUrl, metric, sinceMs, expected) {
-  const query = `count(timestamp(${metric}) >= ${Math.floor(sinceMs / 1000)})`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    await fetch(`${victoriaUrl}/internal/force_flush`);
-    const response = await fetch(`${victoriaUrl}/api/v1/query?query=${encodeURIComponent(query)}`);
-    const json = await response.json();
-    if (json.status !== 'success') fail(`VictoriaMetrics could not count ${metric}: ${json.error ?? response.status}`);
-    const count = Number(json.data?.result?.[0]?.value?.[1] ?? 0);
-    if (count >= expected || Date.now() > deadline) return count;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 /** Counts the bench series the gateway holds, reading its text exposition as a stream. */
@@ -162,8 +140,6 @@ async function main() {
   const sizes = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : DEFAULT_SIZES;
   const scale = Number(process.env.BENCH_REPS_SCALE ?? 1);
   const nodes = resolveNodes(process.env.BENCH_NODES ? process.env.BENCH_NODES.split(',') : DEFAULT_NODES);
-  const newest = nodes.at(-1);
-  const withRemoteWrite = process.env.BENCH_REMOTE_WRITE !== '0';
 
   const gateway = await startLocalPushgateway({
     probe: async (url) => {
@@ -172,11 +148,7 @@ async function main() {
     },
   });
   const hostPort = `127.0.0.1:${gateway.port}`;
-  // Its default refuses a query over more than 300,000 series, and counting a million rows is one.
-  const victoria = withRemoteWrite ? await startLocalVictoriaMetrics({ args: ['-search.maxUniqueTimeseries=5000000'] }) : undefined;
-  const victoriaVersion = `victoria-metrics ${spawnSync('dpkg-query', ['-W', '-f', '${Version}', 'victoria-metrics'], { encoding: 'utf8' }).stdout?.trim() || '(version unknown)'}`;
   const results = [];
-  let newSeriesRuns = 0;
   try {
     for (const rows of sizes) {
       const csv = writeCsv(rows);
@@ -186,31 +158,12 @@ async function main() {
       writeFileSync(body, rendered.stdout);
 
       const job = 'bench';
-      // A generous --timeout: the gateway's ingest of a million series counts, and the machine may be busy.
-      const remoteWrite = (metric) => [newest.node, bin, csv, '--job', job, '--remote-write', `${victoria.url}/api/v1/write`, '--metric', metric, '--timeout', '300', '-q'];
-      const knownMetric = `${METRIC}_known_${rows}`;
       const tools = [
         ...nodes.flatMap(({ major, node }) => [
           { name: 'csv-push', major, argv: [node, bin, csv, '--job', job, '--gateway', gateway.url, '--metric', METRIC, '--timeout', '300', '-q'] },
           { name: 'card-stack floor', major, argv: [node, join(root, 'bench', 'peers', 'card_stack_floor.mjs'), csv, hostPort, job, METRIC] },
           ...(NODE_FLOOR_SIZES.has(rows) ? [{ name: 'node floor', major, argv: [node, join(root, 'bench', 'peers', 'node_floor.cjs'), csv, hostPort, job, METRIC] }] : []),
         ]),
-        ...(withRemoteWrite
-          ? [
-              {
-                name: 'csv-push remote write (new series)',
-                major: newest.major,
-                argv: () => remoteWrite(`${METRIC}_new_${++newSeriesRuns}`),
-                landed: (since) => seriesInVictoria(victoria.url, `${METRIC}_new_${newSeriesRuns}`, since, rows),
-              },
-              {
-                name: 'csv-push remote write (known series)',
-                major: newest.major,
-                argv: () => remoteWrite(knownMetric),
-                landed: (since) => seriesInVictoria(victoria.url, knownMetric, since, rows),
-              },
-            ]
-          : []),
         { name: 'curl (limit)', argv: ['curl', '-sf', '-o', '/dev/null', '-X', 'PUT', '--data-binary', `@${body}`, `${gateway.url}/metrics/job/${job}`] },
         ...(peer === undefined ? [] : [{ name: 'python client', argv: [peer, join(root, 'bench', 'peers', 'python_push_once.py'), csv, hostPort, job, METRIC] }]),
         ...(peer !== undefined && ARTICLE_SIZES.has(rows)
@@ -221,19 +174,15 @@ async function main() {
       const repetitions = Math.max(1, Math.round((REPETITIONS[rows] ?? 5) * scale));
       const runs = new Map(tools.map((tool) => [tool, []]));
       process.stderr.write(`${rows} rows: ${repetitions} rounds of ${tools.length} tools\n`);
-      // Not measured: makes the "known series" known to the receiver.
-      if (withRemoteWrite && spawnSync(remoteWrite(knownMetric)[0], remoteWrite(knownMetric).slice(1)).status !== 0) fail(`the first remote write of ${rows} rows failed`);
       for (let round = 0; round < repetitions; round++) {
         // Each round starts one tool later, so no tool always runs right after the same one.
         for (let index = 0; index < tools.length; index++) {
           const tool = tools[(index + round) % tools.length];
           await wipe(gateway.url);
-          const argv = typeof tool.argv === 'function' ? tool.argv() : tool.argv;
-          // Samples are stamped with the run's start in whole milliseconds; a second of slack for rounding.
-          const since = Date.now() - 1000;
+          const argv = tool.argv;
           const run = measure(measurer, argv);
           if (run.exitCode !== 0) fail(`${label(tool)} exited ${run.exitCode} on ${rows} rows: ${argv.join(' ')}`);
-          const landed = tool.landed === undefined ? await seriesLanded(gateway.url) : await tool.landed(since);
+          const landed = await seriesLanded(gateway.url);
           if (landed !== rows) fail(`${label(tool)} landed ${landed} of ${rows} series`);
           runs.get(tool).push(run);
         }
@@ -255,13 +204,12 @@ async function main() {
     await wipe(gateway.url);
   } finally {
     await gateway.stop();
-    await victoria?.stop();
   }
 
   const startup = startupFigures(measurer, scale, nodes, peer);
   const pythonVersion = peer === undefined ? 'none with prometheus_client' : spawnSync(peer, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const versions = nodes.map(({ version }) => `Node.js ${version}`).join(', ');
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${versions}; ${pythonVersion}; ${gatewayVersion}; ${victoriaVersion}`;
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; ${versions}; ${pythonVersion}; ${gatewayVersion}`;
   const report = renderReport(results, startup, machine, nodes);
   writeFileSync(join(outDir, 'results.md'), report);
   writeFileSync(join(outDir, 'results.json'), JSON.stringify({ machine, nodes, results, startup }, null, 2));
@@ -324,7 +272,7 @@ function renderReport(results, startup, machine, nodes) {
       '| rows | tool | median s | vs curl | vs Python | vs card-stack floor | vs node floor | peak RSS MB | RSS vs Python | runs |',
       '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
-    for (const result of results.filter((one) => (one.node === major || one.node === undefined) && !one.tool.startsWith('csv-push remote write'))) {
+    for (const result of results.filter((one) => one.node === major || one.node === undefined)) {
       const curl = find(result.rows, 'curl (limit)');
       const python = find(result.rows, 'python client');
       const cardStack = find(result.rows, 'card-stack floor', major);
@@ -332,27 +280,6 @@ function renderReport(results, startup, machine, nodes) {
       lines.push(
         `| ${count(result.rows)} | ${result.tool} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, curl?.medianMs)} | ${formatRatio(result.medianMs, python?.medianMs)} | ${formatRatio(result.medianMs, cardStack?.medianMs)} | ${formatRatio(result.medianMs, floor?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${formatRatio(result.peakRssMb, python?.peakRssMb)} | ${result.runs} |`,
       );
-    }
-  }
-
-  const remoteWrites = results.filter((one) => one.tool.startsWith('csv-push remote write'));
-  if (remoteWrites.length > 0) {
-    const major = remoteWrites[0].node;
-    lines.push('', `Remote write on Node.js ${major}:`, '', '| rows | destination | median s | vs Pushgateway push | peak RSS MB | RSS vs Pushgateway push | runs |', '| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
-    for (const result of results.filter((one) => (one.tool === 'csv-push' && one.node === major) || one.tool.startsWith('csv-push remote write'))) {
-      const push = find(result.rows, 'csv-push', major);
-      const name = result.tool === 'csv-push' ? 'csv-push to the Pushgateway' : result.tool;
-      lines.push(
-        `| ${count(result.rows)} | ${name} | ${formatSeconds(result.medianMs)} | ${formatRatio(result.medianMs, push?.medianMs)} | ${result.peakRssMb.toFixed(0)} | ${formatRatio(result.peakRssMb, push?.peakRssMb)} | ${result.runs} |`,
-      );
-    }
-    // Flat memory: each remote-write size beside the 100,000-row run of the same kind.
-    for (const tool of ['csv-push remote write (new series)', 'csv-push remote write (known series)']) {
-      const base = results.find((one) => one.tool === tool && one.rows === 100_000);
-      const largest = results.filter((one) => one.tool === tool).at(-1);
-      if (base !== undefined && largest !== undefined && largest !== base) {
-        lines.push('', `${tool}: peak RSS at ${count(largest.rows)} rows ${largest.peakRssMb.toFixed(0)} MB, ${formatRatio(largest.peakRssMb, base.peakRssMb)} the 100,000-row run.`);
-      }
     }
   }
 

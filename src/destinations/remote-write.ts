@@ -20,7 +20,7 @@ export interface RemoteWriteCsvOptions extends CsvOptions {
   readonly labels?: readonly GroupingLabel[];
   /** Column holding each row's time: Unix seconds or milliseconds, or RFC 3339. Default: the time of the run for every row. */
   readonly timestampColumn?: string | undefined;
-  /** Series per request (default 5000). */
+  /** Series per request (default 10000). */
   readonly batchSize?: number | undefined;
   readonly transport?: Partial<TransportOptions>;
   /** Read and check every row, send nothing: the report says what would go out. */

@@ -3,7 +3,7 @@ import type { GatewayAddress } from '../transport/gateway-url.js';
 import type { Peer, RequestBody, TransportOptions } from '../transport/options.js';
 import { sendToGateway } from '../transport/send.js';
 import { DEFAULT_BATCH_SIZE } from './defaults.js';
-import { encodeTimeSeries, remoteWriteBodyOf, type RemoteSeries } from './write-request.js';
+import { WriteRequestEncoder, type RemoteSeries } from './write-request.js';
 
 
 // Remote write may send a batch again: the same samples at the same times are the same data to a receiver.
@@ -31,8 +31,8 @@ export interface RemoteWriteProgress {
  * Memory holds a few batches, however many rows pass through.
  */
 export class RemoteWriteSender {
-  /** Each series encoded as it comes: one small buffer per series, which garbage collection hardly notices. */
-  private batch: Uint8Array[] = [];
+  /** The batch filling up: each series is encoded into it as it comes, so nothing of a row waits as objects. */
+  private readonly batch = new WriteRequestEncoder();
   /** The latest `maxInFlight` requests; each older one is awaited by a later one. */
   private recent: Promise<void>[] = [];
   private batchesQueued = 0;
@@ -66,20 +66,20 @@ export class RemoteWriteSender {
    * when the batch may go out, and rejects when a batch it waited for failed for good.
    */
   add(series: RemoteSeries): Promise<void> | undefined {
-    this.batch.push(encodeTimeSeries(series));
-    return this.batch.length < this.batchSize ? undefined : this.dispatch();
+    this.batch.add(series);
+    return this.batch.series < this.batchSize ? undefined : this.dispatch();
   }
 
   /** Sends what is left and waits for every batch; rejects with a batch that failed. */
   async finish(): Promise<RemoteWriteProgress> {
-    if (this.batch.length > 0) void this.dispatch();
+    if (this.batch.series > 0) void this.dispatch();
     await Promise.all(this.recent);
     return this.progress();
   }
 
   /** Waits for the batches on their way, without sending the rows still queued (the run failed). */
   async settle(): Promise<RemoteWriteProgress> {
-    this.batch = [];
+    this.batch.discard();
     await Promise.allSettled(this.recent);
     return this.progress();
   }
@@ -90,11 +90,10 @@ export class RemoteWriteSender {
 
   /** Encodes the full batch now and starts its request once a slot is free, in the order batches filled. */
   private dispatch(): Promise<void> {
-    // Only the compressed body and the count outlive this call: a request on its way must not keep
-    // the batch alive (a closure that named the batch would).
-    const body = remoteWriteBodyOf(this.batch);
-    const seriesCount = this.batch.length;
-    this.batch = [];
+    // Only the compressed body and the count outlive this call: the encoder's buffer is written
+    // again by the next batch while this one is on its way.
+    const seriesCount = this.batch.series;
+    const body = this.batch.takeBody();
     const number = ++this.batchesQueued;
     const slot = this.recent.length >= this.maxInFlight ? this.recent[this.recent.length - this.maxInFlight] : undefined;
     const sending = (async () => {

@@ -27,13 +27,6 @@ message Sample {
   double value = 1;
   int64 timestamp = 2;
 }
-
-// The same WriteRequest on the wire, its series carried as already-encoded TimeSeries: an embedded
-// message and a bytes field holding that message's encoding are written identically (tag 1,
-// length, bytes). A batch then holds one small buffer per series instead of a tree of objects.
-message EncodedWriteRequest {
-  repeated bytes timeseries = 1;
-}
 `;
 
 export interface SeriesLabel {
@@ -50,35 +43,84 @@ export interface RemoteSeries {
   readonly timestampMs: number;
 }
 
-let schema: protobuf.Root | undefined;
-
-/** Parsed on first use: runs that push to a Pushgateway never pay for it. */
-function messageType(name: 'WriteRequest' | 'TimeSeries' | 'EncodedWriteRequest'): protobuf.Type {
-  schema ??= protobuf.parse(REMOTE_WRITE_PROTO, { keepCase: true }).root;
-  return schema.lookupType(`prometheus.${name}`);
+interface RemoteWriteTypes {
+  readonly writeRequest: protobuf.Type;
+  readonly timeSeries: protobuf.Type;
+  /** The key before each series in a WriteRequest: field `timeseries`, length-delimited (wire type 2). */
+  readonly timeSeriesKey: number;
 }
 
-/** One series as an encoded `TimeSeries` message, to wait in its batch. */
-export function encodeTimeSeries(series: RemoteSeries): Uint8Array {
-  return messageType('TimeSeries')
-    .encode({ labels: series.labels, samples: [{ value: series.value, timestamp: series.timestampMs }] })
-    .finish();
+let types: RemoteWriteTypes | undefined;
+
+/**
+ * Parsed on first use, and looked up once: runs that push to a Pushgateway never pay for it, and
+ * a million rows do not pay a name lookup each.
+ */
+function remoteWriteTypes(): RemoteWriteTypes {
+  if (types === undefined) {
+    const root = protobuf.parse(REMOTE_WRITE_PROTO, { keepCase: true }).root;
+    const writeRequest = root.lookupType('prometheus.WriteRequest');
+    const timeSeriesField = writeRequest.fields['timeseries'] as protobuf.Field;
+    types = { writeRequest, timeSeries: root.lookupType('prometheus.TimeSeries'), timeSeriesKey: (timeSeriesField.id << 3) | 2 };
+  }
+  return types;
 }
 
-/** A remote-write body: the `WriteRequest` of these encoded series, compressed with snappy's block format (not its framing format). */
-export function remoteWriteBodyOf(encodedSeries: readonly Uint8Array[]): Buffer {
-  const compressed = snappy.compress(messageType('EncodedWriteRequest').encode({ timeseries: encodedSeries }).finish());
-  return Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+/**
+ * The WriteRequest of one batch, written series by series into one growing buffer of protobufjs'
+ * Writer, as protobufjs' own encoder of WriteRequest writes its repeated `timeseries` field: key,
+ * length, then the TimeSeries message encoded from the schema. No buffer per series, no tree of
+ * objects per batch; the Writer's buffer is kept from batch to batch.
+ */
+export class WriteRequestEncoder {
+  private readonly types = remoteWriteTypes();
+  private readonly writer = protobuf.Writer.create();
+  /**
+   * The TimeSeries message handed to protobufjs, filled anew for each series: encode() reads it
+   * at once and keeps nothing, so a million rows do not make three million more short-lived objects.
+   */
+  private readonly sample = { value: 0, timestamp: 0 };
+  private readonly message: { labels: readonly SeriesLabel[]; samples: [{ value: number; timestamp: number }] } = { labels: [], samples: [this.sample] };
+  /** Series written since the last body was taken. */
+  series = 0;
+
+  add(series: RemoteSeries): void {
+    this.message.labels = series.labels;
+    this.sample.value = series.value;
+    this.sample.timestamp = series.timestampMs;
+    this.types.timeSeries.encode(this.message, this.writer.uint32(this.types.timeSeriesKey).fork()).ldelim();
+    this.series++;
+  }
+
+  /** Drops the series added since the last body was taken. */
+  discard(): void {
+    this.writer.reset();
+    this.series = 0;
+  }
+
+  /**
+   * The remote-write body of the series added since the last call, compressed with snappy's block
+   * format (not its framing format); the encoder then starts a new, empty WriteRequest.
+   */
+  takeBody(): Buffer {
+    // A view of the Writer's buffer, not a copy: snappy reads it before the buffer is written again.
+    const compressed = snappy.compress(this.writer.finish(true));
+    this.writer.reset();
+    this.series = 0;
+    return Buffer.from(compressed.buffer, compressed.byteOffset, compressed.byteLength);
+  }
 }
 
 /** A remote-write body for these series. */
 export function remoteWriteBody(series: readonly RemoteSeries[]): Buffer {
-  return remoteWriteBodyOf(series.map(encodeTimeSeries));
+  const encoder = new WriteRequestEncoder();
+  for (const one of series) encoder.add(one);
+  return encoder.takeBody();
 }
 
 /** Reverses remoteWriteBody: for tests, which check what a receiver would read. */
 export function decodeRemoteWriteBody(body: Uint8Array): { timeseries: { labels: SeriesLabel[]; samples: { value: number; timestamp: number }[] }[] } {
-  const writeRequest = messageType('WriteRequest');
+  const { writeRequest } = remoteWriteTypes();
   const message = writeRequest.decode(snappy.uncompress(body));
   return writeRequest.toObject(message, { longs: Number, defaults: true }) as ReturnType<typeof decodeRemoteWriteBody>;
 }

@@ -275,6 +275,6 @@ describe('one destination per run', () => {
     for (const option of ['--textfile <path.prom>', '--remote-write <url>', '--openmetrics <file>', '--timestamp-column <column>', '--batch-size <series>']) {
       expect(help.stdout).toContain(option);
     }
-    expect(help.stdout).toMatch(/--batch-size <series> +with --remote-write: series per request \(default:\s+5000\)/);
+    expect(help.stdout).toMatch(/--batch-size <series> +with --remote-write: series per request \(default:\s+10000\)/);
   });
 });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -95,6 +95,8 @@ describe('one series rule on every destination', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('warning: standard input:4: same labels as line 2');
     expect(byHost(await exportVictoriaMetrics(victoria.current().url, '{__name__="dup_stdin_v"}', 2))).toEqual(EXPECTED);
-    expect(spawnSync('ls', ['-A', tmp], { encoding: 'utf8' }).stdout).toBe('');
+    // Node.js keeps its own compile cache in TMPDIR too (bin/csv-push.js enables it): only our copies count.
+    const left = readdirSync(tmp).filter((name) => name !== 'node-compile-cache');
+    expect(left).toEqual([]);
   });
 });

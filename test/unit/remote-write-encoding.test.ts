@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import protobuf from 'protobufjs';
 import snappy from 'snappyjs';
 import { seriesLabels } from '../../src/remote-write/series-labels.js';
 import { parseTimestamp } from '../../src/metrics/timestamps.js';
-import { decodeRemoteWriteBody, remoteWriteBody } from '../../src/remote-write/write-request.js';
+import { decodeRemoteWriteBody, remoteWriteBody, WriteRequestEncoder, type RemoteSeries } from '../../src/remote-write/write-request.js';
 
 describe('parseTimestamp', () => {
   const may1 = Date.UTC(2024, 4, 1, 12, 0, 0);
@@ -107,5 +108,63 @@ describe('remoteWriteBody', () => {
 
   it('carries an empty batch as an empty WriteRequest', () => {
     expect(decodeRemoteWriteBody(remoteWriteBody([])).timeseries).toEqual([]);
+  });
+});
+
+describe('WriteRequestEncoder', () => {
+  // Upstream's messages (prompb), encoded the plain way: a tree of objects given to protobufjs.
+  const reference = protobuf
+    .parse(`syntax = "proto3";
+      message WriteRequest { repeated TimeSeries timeseries = 1; }
+      message TimeSeries { repeated Label labels = 1; repeated Sample samples = 2; }
+      message Label { string name = 1; string value = 2; }
+      message Sample { double value = 1; int64 timestamp = 2; }`)
+    .root.lookupType('WriteRequest');
+  // Hex, so a difference shows where it is without comparing buffers byte by byte as objects.
+  const referenceBytes = (series: readonly RemoteSeries[]) =>
+    Buffer.from(reference.encode(reference.fromObject({ timeseries: series.map((one) => ({ labels: one.labels, samples: [{ value: one.value, timestamp: one.timestampMs }] })) })).finish()).toString('hex');
+  // Long values and many labels make messages longer than 127 bytes, whose lengths take two bytes.
+  const batch = (size: number, offset: number): RemoteSeries[] =>
+    Array.from({ length: size }, (_, index) => ({
+      labels: seriesLabels('m', { host: `host-${index + offset}`, note: 'ä'.repeat(index % 90), z: index % 3 === 0 ? '' : 'x' }, [{ name: 'job', value: 'j' }]),
+      value: [0, 1, -0.5, Number.NaN, 1e300][index % 5] as number,
+      timestampMs: 1_714_564_800_123 + index,
+    }));
+
+  it('writes batch after batch, in one buffer kept between them, the bytes protobufjs writes for each whole WriteRequest', () => {
+    const encoder = new WriteRequestEncoder();
+    for (const series of [batch(300, 0), batch(2, 300), batch(1, 302), batch(500, 303)]) {
+      for (const one of series) encoder.add(one);
+      expect(encoder.series).toBe(series.length);
+      const body = encoder.takeBody();
+      expect(encoder.series).toBe(0);
+      expect(Buffer.from(snappy.uncompress(body)).toString('hex')).toBe(referenceBytes(series));
+    }
+  });
+
+  it('drops what discard() is given up on, and starts the next batch empty', () => {
+    const encoder = new WriteRequestEncoder();
+    for (const one of batch(10, 0)) encoder.add(one);
+    encoder.discard();
+    const kept = batch(3, 10);
+    for (const one of kept) encoder.add(one);
+    expect(Buffer.from(snappy.uncompress(encoder.takeBody())).toString('hex')).toBe(referenceBytes(kept));
+  });
+});
+
+describe('seriesLabels, files of different columns in one run', () => {
+  it('works the order out again when the label names change, and when the constant labels do', () => {
+    const constants = [{ name: 'job', value: 'j' }];
+    expect(seriesLabels('m', { b: '1', a: '2' }, constants).map((label) => label.name)).toEqual(['__name__', 'a', 'b', 'job']);
+    expect(seriesLabels('m', { b: '1', a: '' }, constants).map((label) => label.name)).toEqual(['__name__', 'b', 'job']);
+    expect(seriesLabels('m', { b: '1', a: '2', c: '3' }, constants).map((label) => label.name)).toEqual(['__name__', 'a', 'b', 'c', 'job']);
+    expect(seriesLabels('m', { b: '1' }, constants).map((label) => label.name)).toEqual(['__name__', 'b', 'job']);
+    expect(seriesLabels('m', { zz: '1', a: '2' }, constants)).toEqual([
+      { name: '__name__', value: 'm' },
+      { name: 'a', value: '2' },
+      { name: 'job', value: 'j' },
+      { name: 'zz', value: '1' },
+    ]);
+    expect(seriesLabels('m', { zz: '1', a: '2' }, [{ name: 'env', value: 'prod' }]).map((label) => label.name)).toEqual(['__name__', 'a', 'env', 'zz']);
   });
 });
