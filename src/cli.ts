@@ -11,6 +11,7 @@ import { destinationProblem, optionGiven, singleDashLongOption, usageProblem } f
 // No imports of its own: the same printer serves the dry run and every JSON summary.
 import { printDryRun } from './destinations/dry-run.js';
 import type { GroupingLabel, ReadProgress, RunReport } from './index.js';
+import { temporaryCopies } from './pipeline/temporary-copies.js';
 
 // Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once (node-builtins.ts).
 const { readFileSync, statSync } = requireBuiltin('node:fs') as typeof fs;
@@ -26,6 +27,20 @@ function version(): string {
   return packageJson.version;
 }
 
+/**
+ * A signal ends the run as it always did (the listener is gone once it is called, and the signal
+ * is raised again, so the exit status still names it), after removing the copies of standard
+ * input or a pipe that a run with times keeps in the temporary directory.
+ */
+function removeCopiesOnSignals(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      temporaryCopies.removeAllNow();
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
 /** Runs the CLI; sets process.exitCode rather than exiting, so buffered output is flushed. */
 export async function main(argv: string[]): Promise<void> {
   // Write errors on stdout (a closed pipe, a full disk) reach writeStdout's callbacks; the event
@@ -33,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
   // a warning that cannot be printed must not stop the data from landing.
   process.stdout.on('error', () => {});
   process.stderr.on('error', () => {});
+  removeCopiesOnSignals();
   const redactor = redactorForEnvironment(process.env);
   addProxyUserInfo(redactor, process.env, process.argv);
   const writeErr = (text: string): void => writeQuietly(process.stderr, redactor.redact(text));

@@ -19,6 +19,8 @@ export interface RunReport {
   readonly remoteWrite?: string;
   /** The OpenMetrics file written (or that a dry run would write), for promtool's backfill. */
   readonly openmetrics?: string;
+  /** The column holding each row's time (remote write, --openmetrics); a repeat is then the same labels at the same time. */
+  readonly timestampColumn?: string;
   /** Undefined for a dry run without a job, and for a textfile or remote write given no `--job`. */
   readonly job: string | undefined;
   /** The grouping key's labels for the gateway; the labels put on every series for the other destinations. */

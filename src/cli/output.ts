@@ -115,7 +115,7 @@ export class Reporter {
       ...report.skippedCells.map((cell) => ({ ...cell, text: `${cell.file}:${cell.line}: ${cell.reason}; this sample skipped, the row's other values kept` })),
       ...report.duplicates.map((row) => ({
         ...row,
-        text: `${row.file}:${row.line}: same labels as ${row.replacedFile === row.file ? '' : `${row.replacedFile} `}line ${row.replacedLine}; this row's value replaces it`,
+        text: `${row.file}:${row.line}: same labels ${report.timestampColumn === undefined ? '' : 'and time '}as ${row.replacedFile === row.file ? '' : `${row.replacedFile} `}line ${row.replacedLine}; this row's value replaces it`,
       })),
     ].sort((a, b) => report.files.indexOf(a.file) - report.files.indexOf(b.file) || a.line - b.line);
     const limit = this.settings.verbose ? Number.POSITIVE_INFINITY : ROW_WARNINGS_SHOWN;

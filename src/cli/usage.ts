@@ -48,6 +48,7 @@ export function destinationProblem(options: CliOptions & SharedNameOptions, give
   ].filter(Boolean);
   if (named.length > 1) return `${named.join(' and ')} each name a destination; give one per run (the Pushgateway is the default)`;
   const destination = named[0] === '--gateway' ? undefined : named[0];
+  if (options.openmetrics === '-') return '--openmetrics takes a file path, not "-": promtool tsdb create-blocks-from openmetrics reads a file (write one, e.g. --openmetrics history.om)';
   if (options.timestampColumn === undefined) {
     const needsColumn = [options.timestampFormat === undefined ? '' : '--timestamp-format', options.timezone === undefined ? '' : '--timezone'].filter(Boolean);
     if (needsColumn.length > 0) return `${needsColumn.join(' and ')} ${needsColumn.length === 1 ? 'says' : 'say'} how to read --timestamp-column's cells; name that column too (with --remote-write or --openmetrics)`;

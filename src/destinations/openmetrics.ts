@@ -55,7 +55,7 @@ async function startOpenMetrics(options: OpenMetricsCsvOptions): Promise<{ repor
   const destination: StreamDestination<TimedFamily> = {
     action: dryRun ? 'dry-run' : 'openmetrics',
     mapping: { groupingLabelNames: constantLabelNames(options.job, labels), reservedMetricNames: [], constantLabels: 'every-series', timestampColumn: options.timestampColumn },
-    destined: { gateway: undefined, openmetrics: options.openmetrics, job: options.job, groupingLabels: labels, method: undefined },
+    destined: { gateway: undefined, openmetrics: options.openmetrics, job: options.job, groupingLabels: labels, method: undefined, ...(options.timestampColumn === undefined ? {} : { timestampColumn: options.timestampColumn }) },
     sink,
     expect: (counts) => sink.expect(counts),
     progress: () => landed(false),

@@ -71,7 +71,7 @@ async function remoteWrite(options: RemoteWriteCsvOptions, started: number): Pro
     action: dryRun ? 'dry-run' : 'remote-write',
     // No gateway here, so none of its own metric names is reserved.
     mapping: { groupingLabelNames: constantLabelNames(options.job, labels), reservedMetricNames: [], constantLabels: 'every-series', timestampColumn: options.timestampColumn },
-    destined: { gateway: undefined, remoteWrite: displayUrl(address.base), job: options.job, groupingLabels: labels, method: undefined },
+    destined: { gateway: undefined, remoteWrite: displayUrl(address.base), job: options.job, groupingLabels: labels, method: undefined, ...(options.timestampColumn === undefined ? {} : { timestampColumn: options.timestampColumn }) },
     sink,
     progress: () => landed(sender.progress()),
     finish: async () => landed(dryRun ? sender.progress() : await sender.finish()),

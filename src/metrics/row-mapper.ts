@@ -300,7 +300,12 @@ export class RowMapper<Family> {
     const column = this.timestampColumn as number;
     const cell = cells[column] as string;
     const parsed = this.parseTime(cell);
-    if (parsed !== undefined) return parsed;
+    if (parsed !== undefined && parsed >= 0) return parsed;
+    if (parsed !== undefined) {
+      // Prometheus stores no sample before the Unix epoch: promtool drops it from an OpenMetrics file without a word.
+      this.skip(line, 'notATime', () => `column ${column + 1} ("${this.header.cells[column]}") holds ${JSON.stringify(cell.trim())}, a time before 1970-01-01, which Prometheus cannot store`);
+      return null;
+    }
     this.skip(
       line,
       'notATime',

@@ -1,13 +1,29 @@
-import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import type * as fs from 'node:fs';
+import type * as fsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { requireBuiltin } from '../node-builtins.js';
 import { sourceName, type CsvSource } from '../csv/source.js';
+import { inputError } from '../errors.js';
+import { temporaryCopies } from './temporary-copies.js';
+
+// Not imported: an import of node:fs reads its lazy parts (fs.promises, its streams) at once
+// (node-builtins.ts), and this module is loaded by every run, push included.
+const { createReadStream, statSync } = requireBuiltin('node:fs') as typeof fs;
+/** fs.promises, loaded only by a run that copies a source or reads twice. */
+const promises = (): typeof fsPromises => requireBuiltin('node:fs/promises') as typeof fsPromises;
+
+/** What a regular file looked like at the first reading: the second must find it unchanged. */
+interface Seen {
+  readonly size: number;
+  readonly mtimeMs: number;
+}
 
 /**
- * The sources of a run that reads its rows twice (see repeats.ts). A file is opened again; a
- * stream (standard input) can be read only once, so the first reading copies what it reads to a
+ * The sources of a run that reads its rows twice (see repeats.ts). A regular file is opened
+ * again, and must not have changed in between. Anything that can be read only once (standard
+ * input, a named pipe, a shell's `<(...)`) is copied, as the first reading reads it, to a
  * temporary file (mode 0600, in the system's temporary directory), which the second reading
  * reads and `remove` deletes, whatever happened. Files are read in chunks however small: read
  * whole, each reading's records were all alive at once, and the two readings of a 100,000-row
@@ -16,37 +32,57 @@ import { sourceName, type CsvSource } from '../csv/source.js';
 export class ReadTwice {
   private directory: string | undefined;
   private readonly copies = new Map<number, string>();
+  private readonly seen = new Map<number, Seen>();
 
   constructor(private readonly sources: readonly CsvSource[]) {}
 
   async first(): Promise<CsvSource[]> {
-    if (this.sources.every((source) => 'path' in source)) return this.second();
-    const directory = await mkdtemp(join(tmpdir(), 'csv-push-'));
+    const once = this.sources.map((source) => !('path' in source) || !isRegularFile(source.path));
+    const directory = once.includes(true) ? await promises().mkdtemp(join(tmpdir(), 'csv-push-')) : undefined;
     this.directory = directory;
+    if (directory !== undefined) temporaryCopies.add(directory);
     return this.sources.map((source, index) => {
-      if ('path' in source) return { ...source, inChunks: true };
+      if (directory === undefined || once[index] !== true) {
+        const stats = statSync((source as { path: string }).path, { throwIfNoEntry: false });
+        if (stats !== undefined) this.seen.set(index, { size: stats.size, mtimeMs: stats.mtimeMs });
+        return { ...source, inChunks: true };
+      }
       const copy = join(directory, `${index}.csv`);
       this.copies.set(index, copy);
-      return { name: source.name, stream: Readable.from(copying(source.stream, copy)) };
+      const stream = 'path' in source ? createReadStream(source.path) : source.stream;
+      return { name: sourceName(source), stream: Readable.from(copying(stream, copy)) };
     });
   }
 
   second(): CsvSource[] {
     return this.sources.map((source, index) => {
-      if ('path' in source) return { ...source, inChunks: true };
       const copy = this.copies.get(index);
-      return copy === undefined ? source : { name: sourceName(source), stream: createReadStream(copy, { highWaterMark: 1 << 16 }) };
+      if (copy !== undefined) return { name: sourceName(source), stream: createReadStream(copy, { highWaterMark: 1 << 16 }) };
+      const path = (source as { path: string }).path;
+      const before = this.seen.get(index);
+      const now = statSync(path, { throwIfNoEntry: false });
+      if (before !== undefined && (now?.size !== before.size || now.mtimeMs !== before.mtimeMs)) {
+        throw inputError(`${path} changed while it was read (rows are read twice for this destination); nothing was sent: run again once the file is complete, or pass a copy of it`);
+      }
+      return { ...source, inChunks: true };
     });
   }
 
   async remove(): Promise<void> {
-    if (this.directory !== undefined) await rm(this.directory, { recursive: true, force: true });
+    if (this.directory === undefined) return;
+    await promises().rm(this.directory, { recursive: true, force: true });
+    temporaryCopies.delete(this.directory);
   }
+}
+
+function isRegularFile(path: string): boolean {
+  // A path that cannot be stat'ed is left to the reader, whose message names it.
+  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? true;
 }
 
 /** Hands on every chunk as it came (the reader checks what kind it is), after writing its bytes to `path`. */
 async function* copying(stream: AsyncIterable<unknown>, path: string): AsyncGenerator<unknown> {
-  const copy = await open(path, 'wx', 0o600);
+  const copy = await promises().open(path, 'wx', 0o600);
   try {
     for await (const chunk of stream) {
       if (typeof chunk === 'string') await copy.write(Buffer.from(chunk, 'utf8'));

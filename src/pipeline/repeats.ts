@@ -40,9 +40,8 @@ export class RepeatFinder implements RowSink<string> {
     return name;
   }
 
+  /** Called once a source, in order: a file given twice is two sources (its lines would otherwise be counted as repeats of themselves). */
   fileIndex(file: string): number {
-    const found = this.files.indexOf(file);
-    if (found !== -1) return found;
     this.files.push(file);
     return this.files.length - 1;
   }
@@ -120,7 +119,6 @@ export class LaterRowsOnly<Family> implements RowSink<Wrapped<Family>> {
   private readonly hasher = new SampleHasher();
   private readonly families = new Map<string, Wrapped<Family>>();
   private readonly innerFiles: number[] = [];
-  private readonly files: string[] = [];
 
   constructor(
     private readonly inner: RowSink<Family>,
@@ -144,12 +142,10 @@ export class LaterRowsOnly<Family> implements RowSink<Wrapped<Family>> {
     return family;
   }
 
+  /** By position, as the first reading counts them. */
   fileIndex(file: string): number {
-    const found = this.files.indexOf(file);
-    if (found !== -1) return found;
-    this.files.push(file);
     this.innerFiles.push(this.inner.fileIndex(file));
-    return this.files.length - 1;
+    return this.innerFiles.length - 1;
   }
 
   set(family: Wrapped<Family>, labelSet: LabelSet, value: number, fileIndex: number, line: number, timestampMs: number | undefined): SampleOrigin | undefined {

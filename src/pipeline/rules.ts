@@ -33,7 +33,7 @@ function checkStrict(options: CsvOptions, report: RunReport): void {
     report.cellsSkipped > 0 ? `${report.cellsSkipped} value cell(s) would be skipped` : undefined,
     report.duplicateRows > 0 ? `${report.duplicateRows} row(s) repeat an earlier row's labels` : undefined,
   ].filter(Boolean);
-  throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was pushed. Fix the rows listed above, or drop --strict`, { report });
+  throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was ${report.textfile !== undefined || report.openmetrics !== undefined ? 'written' : report.remoteWrite !== undefined ? 'sent' : 'pushed'}. Fix the rows listed above, or drop --strict`, { report });
 }
 
 /** `--max-skipped` as a bound: a count of rows, or a share of a file's rows. */

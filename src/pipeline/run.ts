@@ -118,7 +118,7 @@ export async function streamRun<Family>(
     const batchesSent = landed.fields.batches ?? 0;
     const failure =
       batchesSent > 0 && destination.action !== 'dry-run'
-        ? new CsvPushError(error.code, `${error.message}; the run stopped there, and the ${samplesSent} samples of the ${batchesSent} batch(es) accepted before were stored`, {
+        ? new CsvPushError(error.code, `${error.message}; the run stopped there, and the ${samplesSent === 1 ? 'sample' : `${samplesSent} samples`} of the ${batchesSent === 1 ? 'batch' : `${batchesSent} batches`} accepted before ${samplesSent === 1 ? 'was' : 'were'} stored`, {
             ...(error.status === undefined ? {} : { status: error.status }),
             cause: error,
           })

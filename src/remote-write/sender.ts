@@ -33,6 +33,14 @@ export interface RemoteWriteProgress {
 export class RemoteWriteSender {
   /** The batch filling up: each series is encoded into it as it comes, so nothing of a row waits as objects. */
   private readonly batch = new WriteRequestEncoder();
+  /**
+   * With times (`maxInFlight` 1), the batch's samples wait here instead, so that each series'
+   * samples go out oldest first: Prometheus appends a request's samples in the order they come
+   * and, at the end of the request, silently drops each one older than a sample of its series
+   * before it (a file sorted newest first kept 1 sample of 4 and answered 204). Sorted only when
+   * some series went back in time.
+   */
+  private readonly timed: { samples: { series: RemoteSeries; key: string }[]; latest: Map<string, number>; backwards: boolean } | undefined;
   /** The latest `maxInFlight` requests; each older one is awaited by a later one. */
   private recent: Promise<void>[] = [];
   private batchesQueued = 0;
@@ -51,6 +59,7 @@ export class RemoteWriteSender {
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw usageError(`--batch-size must be a whole number of series, 1 or more, not ${batchSize}`);
     }
+    this.timed = maxInFlight === 1 ? { samples: [], latest: new Map(), backwards: false } : undefined;
     this.transport = {
       ...transport,
       onAttempt: (event) => {
@@ -65,14 +74,38 @@ export class RemoteWriteSender {
    * more, so reading waits for a slow receiver instead of piling rows up in memory. It settles
    * when the batch may go out, and rejects when a batch it waited for failed for good.
    */
-  add(series: RemoteSeries): Promise<void> | undefined {
-    this.batch.add(series);
-    return this.batch.series < this.batchSize ? undefined : this.dispatch();
+  add(series: RemoteSeries, seriesKey: string = seriesKeyOf(series)): Promise<void> | undefined {
+    const timed = this.timed;
+    if (timed === undefined) {
+      this.batch.add(series);
+      return this.batch.series < this.batchSize ? undefined : this.dispatch();
+    }
+    const latest = timed.latest.get(seriesKey);
+    if (latest !== undefined && series.timestampMs < latest) timed.backwards = true;
+    else timed.latest.set(seriesKey, series.timestampMs);
+    timed.samples.push({ series, key: seriesKey });
+    return timed.samples.length < this.batchSize ? undefined : this.dispatch();
+  }
+
+  /** Series added and not yet sent. */
+  private get queued(): number {
+    return this.timed === undefined ? this.batch.series : this.timed.samples.length;
+  }
+
+  /** Encodes the held samples of a batch with times, each series oldest first. */
+  private encodeTimed(timed: NonNullable<RemoteWriteSender['timed']>): void {
+    const samples = timed.samples;
+    // Array.prototype.sort is stable: samples of different series keep their order.
+    if (timed.backwards) samples.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.series.timestampMs - b.series.timestampMs));
+    for (const { series } of samples) this.batch.add(series);
+    timed.samples = [];
+    timed.latest.clear();
+    timed.backwards = false;
   }
 
   /** Sends what is left and waits for every batch; rejects with a batch that failed. */
   async finish(): Promise<RemoteWriteProgress> {
-    if (this.batch.series > 0) void this.dispatch();
+    if (this.queued > 0) void this.dispatch();
     await Promise.all(this.recent);
     return this.progress();
   }
@@ -80,6 +113,7 @@ export class RemoteWriteSender {
   /** Waits for the batches on their way, without sending the rows still queued (the run failed). */
   async settle(): Promise<RemoteWriteProgress> {
     this.batch.discard();
+    if (this.timed !== undefined) this.timed.samples = [];
     await Promise.allSettled(this.recent);
     return this.progress();
   }
@@ -92,6 +126,7 @@ export class RemoteWriteSender {
   private dispatch(): Promise<void> {
     // Only the compressed body and the count outlive this call: the encoder's buffer is written
     // again by the next batch while this one is on its way.
+    if (this.timed !== undefined) this.encodeTimed(this.timed);
     const seriesCount = this.batch.series;
     const body = this.batch.takeBody();
     const number = ++this.batchesQueued;
@@ -131,11 +166,20 @@ export class RemoteWriteSender {
       const old = /out of bounds|too old/.test(error.message)
         ? ": Prometheus takes no samples older than the ones it holds by remote write; write history with --openmetrics FILE --timestamp-column <column> and load it with promtool tsdb create-blocks-from openmetrics (docs/history.md)"
         : '';
+      // Prometheus' words for a sample older than the last of its series that it holds: an earlier batch had a later one.
+      const disorder = /out of order sample/.test(error.message)
+        ? `: Prometheus takes a series' samples oldest first, and an earlier batch held a later sample of this series; sort the rows by time, oldest first, or pass --batch-size above the file's row count (each batch is sent in time order)`
+        : '';
       const which = number > 1 ? ` (batch ${number})` : '';
-      throw new CsvPushError(error.code, `${error.message}${which}${repeated}${old}`, {
+      throw new CsvPushError(error.code, `${error.message}${which}${repeated}${old}${disorder}`, {
         ...(error.status === undefined ? {} : { status: error.status }),
         cause: error,
       });
     }
   }
+}
+
+/** A series' identity from its sorted labels, for callers that hold no key of their own. */
+function seriesKeyOf(series: RemoteSeries): string {
+  return series.labels.map(({ name, value }) => `${name}\u0000${value}`).join('\u0001');
 }

@@ -46,7 +46,7 @@ export class RemoteWriteSink implements RowSink<RemoteFamily> {
       labels: seriesLabels(family.name, labelSet.labels, this.constantLabels),
       value,
       timestampMs: timestampMs ?? this.runTimestampMs,
-    });
+    }, `${family.name}\u0000${labelSet.key}`);
     if (wait !== undefined) this.pending = wait;
     this.series++;
     return undefined;

@@ -108,7 +108,7 @@ describe('--remote-write to a real Prometheus', () => {
     const args = [csv, '--remote-write', `${prometheus.current().url}/api/v1/write`, '--value-column', 'load', '--timestamp-column', 'time', '--batch-size', '2', '--metric', 'repeated_rows'];
     const result = await runCli(args);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain("repeated.csv:4: same labels as line 2; this row's value replaces it\n");
+    expect(result.stderr).toContain("repeated.csv:4: same labels and time as line 2; this row's value replaces it\n");
     const stored = await queryPrometheus(prometheus.current().url, 'repeated_rows_load', Date.UTC(2024, 4, 1, 13, 0, 0));
     expect(stored.map((sample) => [sample.labels.host, sample.value]).sort()).toEqual([['web-1', 3], ['web-2', 2]]);
     writeFileSync(csv, 'host,time,load\nweb-1,2024-05-01T13:00:00Z,9\n');

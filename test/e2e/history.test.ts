@@ -31,7 +31,7 @@ describe('--openmetrics: history for Prometheus through promtool', () => {
     const result = await runCli(['cases.csv', '--openmetrics', file, '--value-column', 'cases', '--timestamp-column', 'day', '--job', 'covid'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe(
-      "warning: cases.csv:6: same labels as line 3; this row's value replaces it\n" +
+      "warning: cases.csv:6: same labels and time as line 3; this row's value replaces it\n" +
         `✔ wrote 5 samples of 2 series from 6 rows, 1 duplicate to ${file} with {job="covid"} in ${/in (\d+ ms|[\d.]+ s)\n$/.exec(result.stderr)?.[1]}\n`,
     );
     // Each series together, in time order, times in seconds, one sample per time, # EOF last.
@@ -85,7 +85,7 @@ describe('--openmetrics: history for Prometheus through promtool', () => {
     const file = join(work, 'strict.om');
     const result = await runCli(['cases.csv', '--openmetrics', file, '--value-column', 'cases', '--timestamp-column', 'day', '--strict'], { cwd: work });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("error: --strict: 1 row(s) repeat an earlier row's labels; nothing was pushed");
+    expect(result.stderr).toContain("error: --strict: 1 row(s) repeat an earlier row's labels; nothing was written");
     expect(spawnSync('test', ['-e', file]).status).toBe(1);
   });
 });

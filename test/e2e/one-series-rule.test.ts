@@ -19,6 +19,8 @@ const csv = 'dup.csv';
 // Line 4 repeats line 2's labels (and time): its 2 wins, as the Pushgateway keeps it.
 writeFileSync(join(work, csv), `host,time,v\na,${time},1\nb,${time},3\na,${time},2\n`);
 const WARNING = 'warning: dup.csv:4: same labels as line 2; this row\'s value replaces it\n';
+// With a time column, a repeat is the same labels at the same time.
+const TIMED_WARNING = 'warning: dup.csv:4: same labels and time as line 2; this row\'s value replaces it\n';
 const EXPECTED = { a: 2, b: 3 };
 
 const byHost = (samples: readonly { labels: Record<string, string>; value: number }[]) =>
@@ -50,7 +52,7 @@ describe('one series rule on every destination', () => {
   it('--remote-write to VictoriaMetrics sends only the later row, across batches, and counts series and samples', async () => {
     const result = await runCli([csv, '--remote-write', victoria.current().url, '--value-column', 'v', '--timestamp-column', 'time', '--batch-size', '1', '--json'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(WARNING);
+    expect(result.stderr).toContain(TIMED_WARNING);
     expect(JSON.parse(result.stdout)).toMatchObject({
       ok: true, series: 2, samples: 2, seriesPushed: 2, samplesPushed: 2, batches: 2, duplicateRows: 1,
       duplicates: [{ file: csv, line: 4, replacedFile: csv, replacedLine: 2 }],
@@ -65,7 +67,7 @@ describe('one series rule on every destination', () => {
   it('--remote-write to Prometheus: the repeat in a later batch is no refusal, and Prometheus holds the later value', async () => {
     const result = await runCli([csv, '--remote-write', prometheus.current().url, '--value-column', 'v', '--timestamp-column', 'time', '--batch-size', '1'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(WARNING);
+    expect(result.stderr).toContain(TIMED_WARNING);
     expect(result.stderr).toMatch(/✔ sent 2 series from 3 rows, 1 duplicate in 2 batches to http:\/\/127\.0\.0\.1:\d+\/api\/v1\/write in \d+ ms\n/);
     expect(byHost(await queryPrometheus(prometheus.current().url, 'dup_v', at))).toEqual(EXPECTED);
   });
@@ -75,7 +77,7 @@ describe('one series rule on every destination', () => {
     const file = join(work, 'dup.om');
     const result = await runCli([csv, '--openmetrics', file, '--value-column', 'v', '--timestamp-column', 'time'], { cwd: work });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain(WARNING);
+    expect(result.stderr).toContain(TIMED_WARNING);
     expect(result.stderr).toContain(`✔ wrote 2 series from 3 rows, 1 duplicate to ${file}`);
     const data = mkdtempSync(join(tmpdir(), 'csv-push-one-series-rule-tsdb-'));
     const blocks = spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', file, data], { encoding: 'utf8' });
@@ -93,7 +95,7 @@ describe('one series rule on every destination', () => {
     const tmp = mkdtempSync(join(tmpdir(), 'csv-push-stdin-copy-'));
     const result = await runCli(['-', '--metric', 'dup_stdin', '--remote-write', victoria.current().url, '--value-column', 'v', '--timestamp-column', 'time'], { input, env: { TMPDIR: tmp } });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stderr).toContain('warning: standard input:4: same labels as line 2');
+    expect(result.stderr).toContain('warning: standard input:4: same labels and time as line 2');
     expect(byHost(await exportVictoriaMetrics(victoria.current().url, '{__name__="dup_stdin_v"}', 2))).toEqual(EXPECTED);
     // Node.js keeps its own compile cache in TMPDIR too (bin/csv-push.js enables it): only our copies count.
     const left = readdirSync(tmp).filter((name) => name !== 'node-compile-cache');

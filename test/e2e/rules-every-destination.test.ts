@@ -85,7 +85,7 @@ describe('skipped value cells go through the same rules for a textfile and remot
     expect(text).not.toMatch(/sp500_earnings_share\{symbol="(AOS|ATVI)"\}/);
 
     for (const [rule, message] of [
-      [['--strict'], 'error: --strict: 1 row(s) would be skipped and 4 value cell(s) would be skipped; nothing was pushed'],
+      [['--strict'], 'error: --strict: 1 row(s) would be skipped and 4 value cell(s) would be skipped; nothing was written'],
       [['--max-skipped', '3'], 'error: wide_financials_bad_cells.csv: 4 of its 40 value cells skipped (10%), more than --max-skipped 3 allows; nothing was sent'],
     ] as const) {
       const other = join(work, `wide-${rule[0].slice(2)}.prom`);
