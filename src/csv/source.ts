@@ -13,7 +13,19 @@ const { createReadStream, readFileSync, statSync } = requireBuiltin('node:fs') a
  * after `setEncoding('utf8')`, or `Readable.from([text])`). `inChunks` reads a small file in
  * chunks too, as a large one is read (see READ_WHOLE_BELOW).
  */
-export type CsvSource = { readonly path: string; readonly inChunks?: boolean } | { readonly name: string; readonly stream: Readable };
+export type CsvSource =
+  | {
+      readonly path: string;
+      readonly inChunks?: boolean;
+      /** Read no further than this many bytes: a second reading stops where the first one ended. */
+      readonly bytes?: number;
+    }
+  | {
+      readonly name: string;
+      readonly stream: Readable;
+      /** The file a stream was read from (a named pipe copied for a second reading): the metric is named after it. */
+      readonly fileName?: string;
+    };
 
 export function sourceName(source: CsvSource): string {
   return 'path' in source ? source.path : source.name;
@@ -33,6 +45,8 @@ export interface OpenedSource {
 
 export function openSource(source: CsvSource, encoding: TextEncoding, onBytes?: ByteProgress): OpenedSource {
   if (!('path' in source)) return { chunks: counted(asBuffers(source.stream, source.name, encoding), undefined, onBytes), close: () => {} };
+  // A second reading of a file that was empty at the first (statSync still names a missing file).
+  if (source.bytes === 0) return { chunks: [], close: () => {} };
   const stats = statSync(source.path);
   const size = stats.isFile() ? stats.size : undefined;
   if (size !== undefined && size < READ_WHOLE_BELOW && source.inChunks !== true) {
@@ -44,7 +58,7 @@ export function openSource(source: CsvSource, encoding: TextEncoding, onBytes?: 
   // so the chunk size bounds how many records are alive together. With 1 MiB chunks (about 80,000
   // short records each), a million mostly skipped rows peaked at 130-170 MB, with 64 KiB near 70 MB,
   // and read no slower.
-  const stream = createReadStream(source.path, { highWaterMark: 1 << 16 });
+  const stream = createReadStream(source.path, { highWaterMark: 1 << 16, ...(source.bytes === undefined ? {} : { end: source.bytes - 1 }) });
   return { chunks: counted(stream as AsyncIterable<Buffer>, size, onBytes), close: () => stream.destroy() };
 }
 

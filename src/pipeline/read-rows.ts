@@ -210,12 +210,13 @@ function shortRowsHint(count: number): string | undefined {
 }
 
 function defaultMetricName(source: CsvSource): string {
-  if (!('path' in source)) {
-    throw usageError(`--metric (or --metric-column) is required when reading ${source.name}: there is no file name to take it from`);
+  const path = 'path' in source ? source.path : source.fileName;
+  if (path === undefined) {
+    throw usageError(`--metric (or --metric-column) is required when reading ${sourceName(source)}: there is no file name to take it from`);
   }
-  const name = metricNameFromFileName(source.path);
+  const name = metricNameFromFileName(path);
   if (name === '') {
-    throw usageError(`cannot make a metric name from the file name "${source.path}"; pass --metric`);
+    throw usageError(`cannot make a metric name from the file name "${path}"; pass --metric`);
   }
   return name;
 }

@@ -49,22 +49,25 @@ export class ReadTwice {
       }
       const copy = join(directory, `${index}.csv`);
       this.copies.set(index, copy);
-      const stream = 'path' in source ? createReadStream(source.path) : source.stream;
-      return { name: sourceName(source), stream: Readable.from(copying(stream, copy)) };
+      // A named pipe is opened only when its turn comes: an open waits for the pipe's writer, and
+      // each waiting open holds one of libuv's four threads (five pipes opened at once hung).
+      const stream = 'path' in source ? () => createReadStream(source.path) : () => source.stream;
+      return { name: sourceName(source), stream: Readable.from(copying(stream, copy)), ...fileNameOf(source) };
     });
   }
 
   second(): CsvSource[] {
     return this.sources.map((source, index) => {
       const copy = this.copies.get(index);
-      if (copy !== undefined) return { name: sourceName(source), stream: createReadStream(copy, { highWaterMark: 1 << 16 }) };
+      if (copy !== undefined) return { name: sourceName(source), stream: createReadStream(copy, { highWaterMark: 1 << 16 }), ...fileNameOf(source) };
       const path = (source as { path: string }).path;
       const before = this.seen.get(index);
       const now = statSync(path, { throwIfNoEntry: false });
       if (before !== undefined && (now?.size !== before.size || now.mtimeMs !== before.mtimeMs)) {
-        throw inputError(`${path} changed while it was read (rows are read twice for this destination); nothing was sent: run again once the file is complete, or pass a copy of it`);
+        throw inputError(`${path} changed while it was read (rows are read twice for this destination); nothing was sent or written: run again once the file is complete, or pass a copy of it`);
       }
-      return { ...source, inChunks: true };
+      // Rows appended while the second reading runs were never checked by the first: stop where it stopped.
+      return before === undefined ? { ...source, inChunks: true } : { ...source, inChunks: true, bytes: before.size };
     });
   }
 
@@ -80,11 +83,16 @@ function isRegularFile(path: string): boolean {
   return statSync(path, { throwIfNoEntry: false })?.isFile() ?? true;
 }
 
+function fileNameOf(source: CsvSource): { fileName?: string } {
+  const fileName = 'path' in source ? source.path : source.fileName;
+  return fileName === undefined ? {} : { fileName };
+}
+
 /** Hands on every chunk as it came (the reader checks what kind it is), after writing its bytes to `path`. */
-async function* copying(stream: AsyncIterable<unknown>, path: string): AsyncGenerator<unknown> {
+async function* copying(open: () => AsyncIterable<unknown>, path: string): AsyncGenerator<unknown> {
   const copy = await promises().open(path, 'wx', 0o600);
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of open()) {
       if (typeof chunk === 'string') await copy.write(Buffer.from(chunk, 'utf8'));
       else if (chunk instanceof Uint8Array) await copy.write(chunk);
       yield chunk;

@@ -167,9 +167,12 @@ export class RemoteWriteSender {
         ? ": Prometheus takes no samples older than the ones it holds by remote write; write history with --openmetrics FILE --timestamp-column <column> and load it with promtool tsdb create-blocks-from openmetrics (docs/history.md)"
         : '';
       // Prometheus' words for a sample older than the last of its series that it holds: an earlier batch had a later one.
-      const disorder = /out of order sample/.test(error.message)
-        ? `: Prometheus takes a series' samples oldest first, and an earlier batch held a later sample of this series; sort the rows by time, oldest first, or pass --batch-size above the file's row count (each batch is sent in time order)`
-        : '';
+      // Batch 1 can only be older than what an earlier run stored; a later batch may be older than an earlier one.
+      const disorder = !/out of order sample/.test(error.message)
+        ? ''
+        : number > 1
+          ? ": Prometheus takes a series' samples oldest first, and an earlier batch held a later sample of this series; sort the rows by time, oldest first, or pass --batch-size above the run's sample count (each batch is sent in time order)"
+          : ': Prometheus already holds a later sample of this series (from an earlier run?) and takes none older; send only rows newer than what it holds, or write history with --openmetrics (docs/history.md)';
       const which = number > 1 ? ` (batch ${number})` : '';
       throw new CsvPushError(error.code, `${error.message}${which}${repeated}${old}${disorder}`, {
         ...(error.status === undefined ? {} : { status: error.status }),

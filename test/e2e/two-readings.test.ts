@@ -39,20 +39,33 @@ describe('the two readings of the destinations with times', () => {
     expect(readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith('twice_v{'))).toHaveLength(2);
   });
 
-  it('a named pipe is copied for the second reading, as standard input is', async () => {
-    const fifo = join(work, 'rows.fifo');
+  it('a named pipe is copied for the second reading, as standard input is, and names the metric', async () => {
+    const fifo = join(work, 'fifo.csv');
     expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
     // The writer blocks until csv-push opens the pipe, and writes it once.
     const writer = spawn('sh', ['-c', `cat two.csv > ${fifo}`], { cwd: work });
     const tmp = mkdtempSync(join(tmpdir(), 'csv-push-fifo-tmp-'));
     const file = join(work, 'fifo.om');
-    const result = await runCli([fifo, '--metric', 'fifo', '--openmetrics', file, '--value-column', 'v', '--timestamp-column', 'time'], { cwd: work, env: { TMPDIR: tmp } });
+    const result = await runCli([fifo, '--openmetrics', file, '--value-column', 'v', '--timestamp-column', 'time'], { cwd: work, env: { TMPDIR: tmp } });
     writer.kill();
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain('✔ wrote 2 series from 2 rows');
     expect(readFileSync(file, 'utf8')).toContain(`fifo_v{host="b"} 2 ${at / 1000}\n`);
     expect(csvPushCopies(tmp)).toEqual([]);
   });
+
+  it('five named pipes, written one after another, are opened one at a time (opened at once, they hung)', async () => {
+    const pipes = [1, 2, 3, 4, 5].map((number) => join(work, `pipe${number}.csv`));
+    for (const pipe of pipes) expect(spawnSync('mkfifo', [pipe]).status).toBe(0);
+    // More than a pipe's 64 KiB buffer each, so a writer waits for its reader.
+    const rows = Array.from({ length: 6000 }, (_, index) => `h${index},${iso(at)},${index}`).join('\n');
+    writeFileSync(join(work, 'pipe-rows.csv'), `host,time,v\n${rows}\n`);
+    const writer = spawn('sh', ['-c', `for pipe in ${pipes.join(' ')}; do cat pipe-rows.csv > "$pipe"; done`], { cwd: work });
+    const result = await runCli([...pipes, '--metric', 'pipes', '--openmetrics', join(work, 'pipes.om'), '--value-column', 'v', '--timestamp-column', 'time'], { cwd: work });
+    writer.kill();
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('✔ wrote 6,000 series from 30,000 rows, 24,000 duplicates');
+  }, 60_000);
 
   it('a run ended by SIGTERM removes its copy of standard input, and dies of the signal', async () => {
     const tmp = mkdtempSync(join(tmpdir(), 'csv-push-signal-tmp-'));
@@ -84,8 +97,15 @@ describe('the two readings of the destinations with times', () => {
     const result = await runCli(['newest-first.csv', '--metric', 'newest_batches', '--remote-write', prometheus.current().url, '--value-column', 'v', '--timestamp-column', 'time', '--batch-size', '2'], { cwd: work });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('out of order sample (batch 2): Prometheus takes a series\' samples oldest first');
-    expect(result.stderr).toContain('sort the rows by time, oldest first, or pass --batch-size above the file\'s row count');
+    expect(result.stderr).toContain('sort the rows by time, oldest first, or pass --batch-size above the run\'s sample count');
     expect(result.stderr).toContain('the run stopped there, and the 2 samples of the batch accepted before were stored');
+  });
+
+  it('a sample older than one an earlier run stored: the first batch\'s refusal names the earlier run', async () => {
+    writeFileSync(join(work, 'older.csv'), `host,time,v\na,${iso(at - 9 * 60_000)},9\n`);
+    const result = await runCli(['older.csv', '--metric', 'newest', '--remote-write', prometheus.current().url, '--value-column', 'v', '--timestamp-column', 'time'], { cwd: work });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('out of order sample: Prometheus already holds a later sample of this series (from an earlier run?)');
   });
 
   it('a time before 1970 skips its row, naming it', async () => {

@@ -10,10 +10,11 @@ describe('ReadTwice', () => {
     writeFileSync(path, 'host,v\na,1\n');
     const twice = new ReadTwice([{ path }]);
     await twice.first();
-    expect(twice.second()).toEqual([{ path, inChunks: true }]);
+    // The second reading stops where the first one ended.
+    expect(twice.second()).toEqual([{ path, inChunks: true, bytes: 11 }]);
     // A writer still appending, as a cron job racing an export can be.
     appendFileSync(path, 'b,2\n');
-    expect(() => twice.second()).toThrow(`${path} changed while it was read (rows are read twice for this destination); nothing was sent`);
+    expect(() => twice.second()).toThrow(`${path} changed while it was read (rows are read twice for this destination); nothing was sent or written`);
     await twice.remove();
   });
 });
