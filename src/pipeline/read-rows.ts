@@ -97,6 +97,11 @@ export async function collectSeries<Family>(
   });
   const files: FileTally[] = [];
   const warnings: string[] = [];
+  // Its rows would each warn of repeating themselves ("same labels as line 2" on line 2): say why once.
+  const paths = options.sources.flatMap((source) => ('path' in source ? [source.path] : []));
+  for (const path of new Set(paths.filter((path, index) => paths.indexOf(path) !== index))) {
+    warnings.push(`${path} is given more than once: its rows are read again, each repeating itself, and the last reading's values are kept`);
+  }
   const valueLike = new Set<string>();
   const valueColumnsChosen: ChosenValueColumns[] = [];
   const fileHints: string[] = [];

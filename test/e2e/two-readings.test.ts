@@ -28,6 +28,7 @@ describe('the two readings of the destinations with times', () => {
     const sent = await runCli(['two.csv', 'two.csv', '--metric', 'twice', '--remote-write', victoria.current().url, '--value-column', 'v', '--timestamp-column', 'time', '--json'], { cwd: work });
     expect(sent.code, sent.stderr).toBe(0);
     expect(JSON.parse(sent.stdout)).toMatchObject({ ok: true, rowsRead: 4, series: 2, samples: 2, samplesPushed: 2, duplicateRows: 2 });
+    expect(sent.stderr).toContain("warning: two.csv is given more than once: its rows are read again, each repeating itself, and the last reading's values are kept\n");
     expect(sent.stderr).toContain('warning: two.csv:2: same labels and time as line 2');
     // A second look after a pause: a doubled send would show as four samples.
     await new Promise((resolve) => setTimeout(resolve, 1000));
