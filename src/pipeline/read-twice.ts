@@ -37,14 +37,18 @@ export class ReadTwice {
   constructor(private readonly sources: readonly CsvSource[]) {}
 
   async first(): Promise<CsvSource[]> {
-    const once = this.sources.map((source) => !('path' in source) || !isRegularFile(source.path));
-    const directory = once.includes(true) ? await promises().mkdtemp(join(tmpdir(), 'csv-push-')) : undefined;
+    // One stat a path: a regular file is read again and must then be unchanged; anything else
+    // (a pipe) is copied, as standard input is. A path that cannot be stat'ed is left to the
+    // reader, whose message names it.
+    const stats = this.sources.map((source) => ('path' in source ? statSync(source.path, { throwIfNoEntry: false }) : undefined));
+    const copied = this.sources.map((source, index) => !('path' in source) || stats[index]?.isFile() === false);
+    const directory = copied.includes(true) ? await promises().mkdtemp(join(tmpdir(), 'csv-push-')) : undefined;
     this.directory = directory;
     if (directory !== undefined) temporaryCopies.add(directory);
     return this.sources.map((source, index) => {
-      if (directory === undefined || once[index] !== true) {
-        const stats = statSync((source as { path: string }).path, { throwIfNoEntry: false });
-        if (stats !== undefined) this.seen.set(index, { size: stats.size, mtimeMs: stats.mtimeMs });
+      const stat = stats[index];
+      if (directory === undefined || !copied[index]) {
+        if (stat !== undefined) this.seen.set(index, { size: stat.size, mtimeMs: stat.mtimeMs });
         return { ...source, inChunks: true };
       }
       const copy = join(directory, `${index}.csv`);
@@ -76,11 +80,6 @@ export class ReadTwice {
     await promises().rm(this.directory, { recursive: true, force: true });
     temporaryCopies.delete(this.directory);
   }
-}
-
-function isRegularFile(path: string): boolean {
-  // A path that cannot be stat'ed is left to the reader, whose message names it.
-  return statSync(path, { throwIfNoEntry: false })?.isFile() ?? true;
 }
 
 function fileNameOf(source: CsvSource): { fileName?: string } {

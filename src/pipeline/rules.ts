@@ -33,7 +33,7 @@ function checkStrict(options: CsvOptions, report: RunReport): void {
     report.cellsSkipped > 0 ? `${report.cellsSkipped} value cell(s) would be skipped` : undefined,
     report.duplicateRows > 0 ? `${report.duplicateRows} row(s) repeat an earlier row's labels` : undefined,
   ].filter(Boolean);
-  throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was ${report.textfile !== undefined || report.openmetrics !== undefined ? 'written' : report.remoteWrite !== undefined ? 'sent' : 'pushed'}. Fix the rows listed above, or drop --strict`, { report });
+  throw new CsvPushError('STRICT', `--strict: ${parts.join(' and ')}; nothing was ${verbsOf(report).done}. Fix the rows listed above, or drop --strict`, { report });
 }
 
 /** `--max-skipped` as a bound: a count of rows, or a share of a file's rows. */
@@ -63,7 +63,7 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
     if (rowsSkipped === rowsRead && !allAllowed) {
       throw new CsvPushError(
         'SKIPPED_ROWS',
-        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to ${report.textfile !== undefined || report.openmetrics !== undefined ? 'write it' : report.remoteWrite !== undefined ? 'send' : 'push'} anyway`,
+        `${file}: ${rowsRead === 1 ? 'its one data row was' : `all ${rowsRead} data rows were`} skipped${reasons}, and ${emptied(report, collected.files.length)}; nothing was sent. Fix the rows listed above, or pass --max-skipped 100% to ${verbsOf(report).act} anyway`,
         { report },
       );
     }
@@ -88,6 +88,12 @@ function checkSkippedRows(options: CsvOptions, collected: ReadRows, report: RunR
 }
 
 /** What sending a file whose rows were all skipped would do, for the message that refuses it. */
+/** What the destination does with the rows, in the messages' words: a file is written, remote write sends, the gateway is pushed to. */
+function verbsOf(report: RunReport): { readonly done: string; readonly act: string } {
+  if (report.textfile !== undefined || report.openmetrics !== undefined) return { done: 'written', act: 'write it' };
+  return report.remoteWrite !== undefined ? { done: 'sent', act: 'send' } : { done: 'pushed', act: 'push' };
+}
+
 function emptied(report: RunReport, files: number): string {
   if (report.textfile !== undefined) return files === 1 ? 'writing no series would empty the textfile' : "the textfile would lose this file's series";
   if (report.remoteWrite !== undefined) return 'there is nothing to send';
