@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import {
   startLocalNodeExporter,
   startLocalPrometheus,
@@ -105,6 +105,14 @@ function quoteInfinities(line: string): string {
   const end = line.indexOf(']', start);
   const values = line.slice(start, end).replace(/([[,])([+-]Inf)(?=[,\]]|$)/g, '$1"$2"');
   return line.slice(0, start) + values + line.slice(end);
+}
+
+/** Rows without --timestamp-column: every sample carries one time, taken when the run started (at or after `startedBefore`, not in the future). */
+export function expectOneRunTime(samples: readonly StoredSample[], startedBefore: number): void {
+  const times = new Set(samples.map((sample) => sample.timestampMs));
+  expect(times.size).toBe(1);
+  expect([...times][0]).toBeGreaterThanOrEqual(startedBefore);
+  expect([...times][0]).toBeLessThanOrEqual(Date.now());
 }
 
 /** Sorts samples by their labels and time, so tests can compare whole lists. */
